@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Shared helpers of test/module/*: the EXPECTED file, variant sources, kbuild.
+
+Used by module-build, static-verdicts and runtime-suite (next to this file).
+"""
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MODULE_DIR = os.path.join(ROOT, 'module-example')
+VARIANTS_DIR = os.path.join(MODULE_DIR, 'variants')
+EXPECTED = os.path.join(VARIANTS_DIR, 'EXPECTED')
+SOURCE = 'ktdemo.c'
+MODULE = 'ktdemo'
+REFERENCE = 'reference'
+
+sys.path.insert(0, HERE)
+
+
+def load_compdb_module():
+    """test/module/kbuild-compdb as a Python module (it has no .py suffix)."""
+    import importlib.machinery
+    import importlib.util
+    path = os.path.join(HERE, 'kbuild-compdb')
+    loader = importlib.machinery.SourceFileLoader('kbuild_compdb', path)
+    spec = importlib.util.spec_from_loader('kbuild_compdb', loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def discover_kdir(release=None):
+    return load_compdb_module().discover_kdir(release)
+
+
+@dataclass
+class Finding:
+    check: str
+    where: str          # as written in EXPECTED
+
+
+@dataclass
+class Variant:
+    name: str
+    findings: list = field(default_factory=list)    # [Finding]
+    runtime: list = field(default_factory=list)     # ['clean', 'never-ran:selftest', ...]
+    lineno: int = 0
+
+    @property
+    def patch(self):
+        return None if self.name == REFERENCE else os.path.join(VARIANTS_DIR, self.name + '.patch')
+
+    @property
+    def checks(self):
+        return sorted({f.check for f in self.findings})
+
+
+FINDING_RE = re.compile(r'(kthread-[a-z0-9-]+)@(changed|\d+|"[^"]*"(?:\s*>\s*"[^"]*")*)')
+
+
+def load_expected(path=EXPECTED):
+    variants = []
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip() or line.lstrip().startswith('#'):
+                continue
+            cols = [c.strip() for c in line.rstrip('\n').split('|')]
+            if len(cols) != 3:
+                raise SystemExit(f'{path}:{lineno}: want "name | findings | runtime"')
+            name, fcol, rcol = cols
+            v = Variant(name, lineno=lineno)
+            if fcol != '-':
+                pos = 0
+                for m in FINDING_RE.finditer(fcol):
+                    if fcol[pos:m.start()].strip():
+                        raise SystemExit(f'{path}:{lineno}: cannot parse {fcol[pos:m.start()]!r}')
+                    v.findings.append(Finding(m.group(1), m.group(2)))
+                    pos = m.end()
+                if fcol[pos:].strip() or not v.findings:
+                    raise SystemExit(f'{path}:{lineno}: cannot parse {fcol[pos:]!r}')
+            # an unobservable reason may contain commas: it is always last
+            head, sep, tail = rcol.partition('unobservable:')
+            v.runtime = [r.strip() for r in head.split(',') if r.strip()]
+            if sep:
+                v.runtime.append('unobservable:' + tail.strip())
+            if v.patch and not os.path.isfile(v.patch):
+                raise SystemExit(f'{path}:{lineno}: no {os.path.relpath(v.patch, ROOT)}')
+            variants.append(v)
+    names = [v.name for v in variants]
+    if names.count(REFERENCE) != 1:
+        raise SystemExit(f'{path}: needs exactly one "{REFERENCE}" line')
+    for p in sorted(os.listdir(VARIANTS_DIR)):
+        if p.endswith('.patch') and p[:-6] not in names:
+            raise SystemExit(f'{path}: variants/{p} has no line here')
+    return variants
+
+
+def select(variants, only):
+    if not only:
+        return variants
+    want = set(only)
+    unknown = want - {v.name for v in variants}
+    if unknown:
+        raise SystemExit('unknown module(s): ' + ' '.join(sorted(unknown)))
+    return [v for v in variants if v.name in want]
+
+
+def prepare_source(v, outdir):
+    """outdir/<name>/ with ktdemo.c (patched for a variant) and Kbuild."""
+    d = os.path.join(outdir, v.name)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(d)
+    for f in (SOURCE, 'Kbuild'):
+        shutil.copy(os.path.join(MODULE_DIR, f), d)
+    if v.patch:
+        r = subprocess.run(['patch', '-p1', '--fuzz=0', '--no-backup-if-mismatch', '-s',
+                            '-d', d, '-i', v.patch], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f'{os.path.relpath(v.patch, ROOT)} does not apply to ktdemo.c:\n'
+                               + r.stdout + r.stderr)
+    return d
+
+
+def first_added_line(ref_lines, var_lines):
+    sm = difflib.SequenceMatcher(a=ref_lines, b=var_lines, autojunk=False)
+    for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
+        if tag in ('replace', 'insert') and j2 > j1:
+            return j1 + 1
+    return None
+
+
+def resolve_line(where, ref_lines, var_lines):
+    """The 1-based line of the variant that a WHERE of EXPECTED designates."""
+    if where == 'changed':
+        n = first_added_line(ref_lines, var_lines)
+        if n is None:
+            raise ValueError('"changed" but the patch only removes lines: name the line with "text"')
+        return n
+    if where.isdigit():
+        return int(where)
+    texts = re.findall(r'"([^"]*)"', where)
+    start = 0
+    for i, text in enumerate(texts):
+        lo = start if i == 0 else start + 1
+        hits = [n for n, l in enumerate(var_lines) if n >= lo and text in l]
+        if not hits:
+            raise ValueError(f'no line contains {text!r}')
+        if i == 0 and len(hits) > 1:
+            raise ValueError(f'{len(hits)} lines contain {text!r}: use "anchor">"text"')
+        start = hits[0]
+    return start + 1
+
+
+def expected_findings(v, srcdir):
+    """[(check, line)] sorted, for the prepared variant in srcdir."""
+    ref = open(os.path.join(MODULE_DIR, SOURCE)).read().splitlines()
+    var = open(os.path.join(srcdir, SOURCE)).read().splitlines()
+    out = []
+    for f in v.findings:
+        try:
+            out.append((f.check, resolve_line(f.where, ref, var)))
+        except ValueError as e:
+            raise SystemExit(f'{EXPECTED}:{v.lineno}: {f.check}@{f.where}: {e}')
+    return sorted(out)
+
+
+WARN_RE = re.compile(r'(warning|error):', re.I)
+
+
+def kbuild(srcdir, kdir, w1=True, extra=()):
+    """Build the module in srcdir with kbuild. Returns (ok, output, problems)."""
+    cmd = ['make', '-C', kdir, f'M={os.path.abspath(srcdir)}', 'modules'] + list(extra)
+    if w1:
+        cmd.insert(3, 'W=1')
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    out = r.stdout + r.stderr
+    problems = [l for l in out.splitlines() if WARN_RE.search(l)]
+    ok = r.returncode == 0 and not problems and os.path.isfile(os.path.join(srcdir, MODULE + '.ko'))
+    return ok, out, problems
+
+
+def table(header, rows):
+    """A GitHub-style markdown table (it reads fine in a terminal too)."""
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    fmt = lambda r: '| ' + ' | '.join(str(x).ljust(w) for x, w in zip(r, widths)) + ' |'
+    lines = [fmt(header), '|' + '|'.join('-' * (w + 2) for w in widths) + '|']
+    lines += [fmt(r) for r in rows]
+    return '\n'.join(lines)
+
+
+def default_outdir(tag):
+    import tempfile
+    return tempfile.mkdtemp(prefix=f'kthread-lint-{tag}.')
