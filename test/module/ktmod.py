@@ -23,16 +23,23 @@ REFERENCE = 'reference'
 sys.path.insert(0, HERE)
 
 
-def load_compdb_module():
-    """test/module/kbuild-compdb as a Python module (it has no .py suffix)."""
+def load_script(name):
+    """A script of test/module/ (no .py suffix) as a Python module."""
     import importlib.machinery
     import importlib.util
-    path = os.path.join(HERE, 'kbuild-compdb')
-    loader = importlib.machinery.SourceFileLoader('kbuild_compdb', path)
-    spec = importlib.util.spec_from_loader('kbuild_compdb', loader)
+    modname = name.replace('-', '_')
+    if modname in sys.modules:
+        return sys.modules[modname]
+    loader = importlib.machinery.SourceFileLoader(modname, os.path.join(HERE, name))
+    spec = importlib.util.spec_from_loader(modname, loader)
     mod = importlib.util.module_from_spec(spec)
     loader.exec_module(mod)
+    sys.modules[modname] = mod
     return mod
+
+
+def load_compdb_module():
+    return load_script('kbuild-compdb')
 
 
 def discover_kdir(release=None):
