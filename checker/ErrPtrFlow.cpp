@@ -1,0 +1,441 @@
+//===--- ErrPtrFlow.cpp - kthread-lint ------------------------------------===//
+
+#include "ErrPtrFlow.h"
+#include "clang/AST/Attr.h"
+#include "clang/Analysis/Analyses/PostOrderCFGView.h"
+#include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
+#include <map>
+
+namespace clang::tidy::kthread {
+namespace {
+
+/// What a value may be on some path reaching a point.
+enum : unsigned {
+  MayBeErr = 1,    ///< An ERR_PTR.
+  MayBeValid = 2,  ///< A valid handle (or, for storage, anything else).
+  NullTested = 4,  ///< A NULL test let it through: the author thinks it safe.
+};
+
+/// A tracked value: a creation result, or the content of a field or global
+/// that may hold an ERR_PTR left there by another function.
+using ValueId = const void *;
+
+/// A place holding a tracked value, and what the value may be there. The
+/// state is per place, not per value, so that resetting one place on the
+/// error path does not blur the others at the join.
+struct Binding {
+  ValueId V;
+  const Stmt *Store;
+  unsigned Flags;
+  bool operator==(const Binding &O) const {
+    return V == O.V && Store == O.Store && Flags == O.Flags;
+  }
+};
+
+/// The result of a test expression, as far as it concerns one value.
+struct Test {
+  ValueId V = nullptr;
+  bool IsErrTest = false; ///< IS_ERR()-like; else a NULL test.
+  bool TrueMeans = false; ///< Err test: true means error. NULL test: true means NULL.
+  bool operator==(const Test &O) const {
+    return V == O.V && IsErrTest == O.IsErrTest && TrueMeans == O.TrueMeans;
+  }
+};
+
+struct State {
+  bool Reached = false;
+  std::map<AccessPath, Binding> Bound;
+  /// Variables holding the outcome of a test: `err = PTR_ERR_OR_ZERO(t)`,
+  /// WARN_ON's `__ret_warn_on = !!(IS_ERR(t))`.
+  std::map<const VarDecl *, Test> TestVars;
+
+  bool operator==(const State &O) const {
+    return Reached == O.Reached && Bound == O.Bound && TestVars == O.TestVars;
+  }
+
+  void join(const State &O) {
+    if (!O.Reached)
+      return;
+    if (!Reached) {
+      *this = O;
+      return;
+    }
+    for (const auto &[P, B] : O.Bound) {
+      auto [It, New] = Bound.insert({P, B});
+      if (New)
+        continue;
+      if (It->second.V != B.V)
+        Bound.erase(It); // Different values on different paths: unknown.
+      else
+        It->second.Flags |= B.Flags;
+    }
+    for (auto It = TestVars.begin(); It != TestVars.end();) {
+      auto OIt = O.TestVars.find(It->first);
+      if (OIt == O.TestVars.end() || !(OIt->second == It->second))
+        It = TestVars.erase(It);
+      else
+        ++It;
+    }
+  }
+};
+
+static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
+  if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
+    return false;
+  return std::equal(P.Fields.begin(), P.Fields.end(), Of.Fields.begin());
+}
+
+static llvm::StringRef calleeName(const CallExpr *C) {
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    if (const IdentifierInfo *II = FD->getIdentifier())
+      return II->getName();
+  return {};
+}
+
+class Analysis {
+public:
+  Analysis(const KthreadModel &M, const std::set<HandleKey> &Tainted)
+      : M(M), Ctx(M.context()), Tainted(Tainted) {}
+
+  void run(const FunctionDecl *FD, ErrPtrFacts &Out);
+
+private:
+  void transfer(const CFGBlock &B, State &S, ErrPtrFacts *Out);
+  void element(const Stmt *E, State &S, ErrPtrFacts *Out);
+  struct Tracked {
+    ValueId V;
+    unsigned Flags;
+  };
+  std::optional<Tracked> valueOf(const Expr *E, State &S);
+  /// Applies \p Mask to every place holding \p V.
+  static void narrow(State &S, ValueId V, unsigned Keep, unsigned Add);
+  std::optional<Test> testOf(const Expr *E, State &S, int Depth = 0);
+  void assign(const std::optional<AccessPath> &To, const Expr *From,
+              const Stmt *Store, State &S);
+  void use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
+           State &S, ErrPtrFacts *Out);
+  void nullTest(const Expr *Test, const Expr *Tested, bool TrueMeansNull,
+                bool Rewritable, State &S, ErrPtrFacts *Out);
+  /// Narrows \p S to what holds on the \p Branch edge of \p B's condition;
+  /// false when that edge cannot be taken.
+  bool refine(const CFGBlock &B, unsigned Branch, State &S);
+
+  const ThreadCreation *creationOf(ValueId V) const {
+    auto It = Creations.find(V);
+    return It == Creations.end() ? nullptr : It->second;
+  }
+
+  const KthreadModel &M;
+  ASTContext &Ctx;
+  const std::set<HandleKey> &Tainted;
+  std::map<ValueId, const ThreadCreation *> Creations;
+  std::map<ValueId, HandleKey> Stored;
+};
+
+std::optional<Analysis::Tracked> Analysis::valueOf(const Expr *E, State &S) {
+  E = stripValue(E);
+  if (!E)
+    return std::nullopt;
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    if (const ThreadCreation *TC = M.creationByCall(C)) {
+      Creations[TC] = TC;
+      return Tracked{ValueId(TC), MayBeErr | MayBeValid};
+    }
+    return std::nullopt;
+  }
+  std::optional<AccessPath> P = accessPathOf(E);
+  if (!P)
+    return std::nullopt;
+  if (auto It = S.Bound.find(*P); It != S.Bound.end())
+    return Tracked{It->second.V, It->second.Flags};
+  // Storage another function may have left an ERR_PTR in.
+  HandleKey K = HandleKey::of(*P);
+  if (P->Persistent && Tainted.count(K)) {
+    ValueId V = K.Decl;
+    Stored[V] = K;
+    S.Bound[*P] = Binding{V, nullptr, MayBeErr | MayBeValid};
+    return Tracked{V, MayBeErr | MayBeValid};
+  }
+  return std::nullopt;
+}
+
+void Analysis::narrow(State &S, ValueId V, unsigned Keep, unsigned Add) {
+  for (auto &[P, B] : S.Bound)
+    if (B.V == V)
+      B.Flags = (B.Flags & Keep) | Add;
+}
+
+void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
+                      const Stmt *Store, State &S) {
+  if (!To)
+    return;
+  std::optional<Tracked> V = From ? valueOf(From, S) : std::nullopt;
+  for (auto It = S.Bound.begin(); It != S.Bound.end();)
+    if (isPrefix(*To, It->first))
+      It = S.Bound.erase(It);
+    else
+      ++It;
+  if (To->Fields.empty() && !To->ArrayElement)
+    S.TestVars.erase(To->Base);
+  if (V)
+    S.Bound[*To] = Binding{V->V, Store, V->Flags};
+  else if (From && To->Fields.empty() && !To->ArrayElement)
+    if (std::optional<Test> T = testOf(From, S))
+      S.TestVars[To->Base] = *T;
+}
+
+std::optional<Test> Analysis::testOf(const Expr *E, State &S, int Depth) {
+  if (!E || Depth > 8)
+    return std::nullopt;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *SE = dyn_cast<StmtExpr>(E)) {
+    const CompoundStmt *CS = SE->getSubStmt();
+    if (CS->body_empty())
+      return std::nullopt;
+    return testOf(dyn_cast<Expr>(CS->body_back()), S, Depth + 1);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->getOpcode() != UO_LNot)
+      return std::nullopt;
+    std::optional<Test> T = testOf(UO->getSubExpr(), S, Depth + 1);
+    if (T)
+      T->TrueMeans = !T->TrueMeans;
+    return T;
+  }
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    llvm::StringRef Name = calleeName(C);
+    if (Name == "__builtin_expect" && C->getNumArgs() == 2)
+      return testOf(C->getArg(0), S, Depth + 1);
+    if (isErrPtrTest(Name) && C->getNumArgs() == 1)
+      if (std::optional<Tracked> V = valueOf(C->getArg(0), S))
+        return Test{V->V, true, true};
+    return std::nullopt;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE)
+      return std::nullopt;
+    const Expr *L = BO->getLHS(), *R = BO->getRHS();
+    auto IsZero = [&](const Expr *X) {
+      return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+             Expr::NPCK_NotNull;
+    };
+    if (IsZero(L))
+      std::swap(L, R);
+    if (!IsZero(R))
+      return std::nullopt;
+    std::optional<Test> T = testOf(L, S, Depth + 1);
+    if (T && BO->getOpcode() == BO_EQ)
+      T->TrueMeans = !T->TrueMeans;
+    return T;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (auto It = S.TestVars.find(VD->getCanonicalDecl());
+          It != S.TestVars.end())
+        return It->second;
+  // A handle used as a truth value: a NULL test, true when not NULL.
+  if (E->getType()->isPointerType())
+    if (std::optional<Tracked> V = valueOf(E, S))
+      return Test{V->V, false, false};
+  return std::nullopt;
+}
+
+void Analysis::use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
+                   State &S, ErrPtrFacts *Out) {
+  std::optional<Tracked> V = valueOf(Handle, S);
+  if (!V || !(V->Flags & MayBeErr) || !Out)
+    return;
+  if (const ThreadCreation *TC = creationOf(V->V))
+    Out->UnsafeUses.push_back({TC, Handle, Use, Callee.str()});
+  else if (V->Flags & NullTested)
+    Out->GuardedUses.push_back({Stored[V->V], Handle, Use, Callee.str()});
+}
+
+void Analysis::nullTest(const Expr *Test, const Expr *Tested,
+                        bool TrueMeansNull, bool Rewritable, State &S,
+                        ErrPtrFacts *Out) {
+  if (!Out)
+    return;
+  std::optional<Tracked> V = valueOf(Tested, S);
+  if (!V || !(V->Flags & MayBeErr))
+    return;
+  if (const ThreadCreation *TC = creationOf(V->V))
+    Out->NullTests.push_back({TC, Test, Tested, TrueMeansNull, Rewritable});
+}
+
+void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
+  if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        AccessPath P;
+        P.Base = VD->getCanonicalDecl();
+        P.Persistent = VD->hasGlobalStorage();
+        assign(P, VD->getInit(), DS, S);
+      }
+    return;
+  }
+  const auto *E = dyn_cast<Expr>(St);
+  if (!E)
+    return;
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    if (M.creationByCall(C))
+      return; // The result is tracked where it is stored.
+    llvm::StringRef Name = calleeName(C);
+    if (isErrPtrAccessor(Name) || Name == "__builtin_expect")
+      return;
+    // Arguments printed by a printf-like function are not used as a task:
+    // `pr_err("...%pe", t)` is how kernel code reports the error.
+    unsigned FormatArg = C->getNumArgs();
+    if (const FunctionDecl *FD = C->getDirectCallee())
+      if (const auto *FA = FD->getAttr<FormatAttr>())
+        FormatArg = FA->getFormatIdx() - 1;
+    for (unsigned I = 0; I < C->getNumArgs() && I < FormatArg; ++I)
+      use(C->getArg(I), C, Name, S, Out);
+    return;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() == BO_Assign) {
+      assign(accessPathOf(BO->getLHS()), BO->getRHS(), BO, S);
+      return;
+    }
+    if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
+      const Expr *L = BO->getLHS(), *R = BO->getRHS();
+      auto IsNull = [&](const Expr *X) {
+        return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+               Expr::NPCK_NotNull;
+      };
+      if (IsNull(L))
+        std::swap(L, R);
+      if (IsNull(R) && L->getType()->isPointerType())
+        nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out);
+    }
+    return;
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->getOpcode() == UO_Deref)
+      use(UO->getSubExpr(), UO, "", S, Out);
+    else if (UO->getOpcode() == UO_LNot &&
+             UO->getSubExpr()->IgnoreParenImpCasts()->getType()->isPointerType())
+      nullTest(UO, UO->getSubExpr(), true, true, S, Out);
+    return;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    if (ME->isArrow())
+      use(ME->getBase(), ME, "", S, Out);
+    return;
+  }
+  if (const auto *ICE = dyn_cast<ImplicitCastExpr>(E)) {
+    // `if (t)`, `while (t && ...)`: the pointer as a condition.
+    if (ICE->getCastKind() == CK_PointerToBoolean)
+      nullTest(ICE, ICE->getSubExpr(), false, true, S, Out);
+    return;
+  }
+  if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(E)) {
+    // `t ?: fallback`.
+    if (BCO->getCommon()->getType()->isPointerType())
+      nullTest(BCO, BCO->getCommon(), false, false, S, Out);
+    return;
+  }
+}
+
+bool Analysis::refine(const CFGBlock &B, unsigned Branch, State &S) {
+  if (B.succ_size() != 2)
+    return true;
+  const Stmt *T = B.getTerminatorStmt();
+  if (!T || isa<SwitchStmt>(T))
+    return true;
+  const auto *Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition());
+  std::optional<Test> Tst = testOf(Cond, S);
+  if (!Tst)
+    return true;
+  bool BranchTrue = Branch == 0;
+  if (Tst->IsErrTest) {
+    bool Err = BranchTrue == Tst->TrueMeans;
+    narrow(S, Tst->V, (Err ? MayBeErr : MayBeValid) | NullTested, 0);
+    // Infeasible when no place can hold what the branch says.
+    bool AnyHolds = false, AnyFeasible = false;
+    for (const auto &[P, B] : S.Bound)
+      if (B.V == Tst->V) {
+        AnyHolds = true;
+        AnyFeasible |= (B.Flags & (MayBeErr | MayBeValid)) != 0;
+      }
+    return !AnyHolds || AnyFeasible;
+  }
+  bool NonNull = BranchTrue != Tst->TrueMeans;
+  if (NonNull)
+    narrow(S, Tst->V, ~0u, NullTested);
+  return true;
+}
+
+void Analysis::transfer(const CFGBlock &B, State &S, ErrPtrFacts *Out) {
+  for (const CFGElement &E : B)
+    if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
+      element(CS->getStmt(), S, Out);
+  // C has no pointer-to-bool conversion in `if (t)`, `t && x`: the handle
+  // itself is the condition.
+  if (B.succ_size() == 2 && B.getTerminatorStmt() &&
+      !isa<SwitchStmt>(B.getTerminatorStmt()))
+    if (const auto *Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition()))
+      if (Cond->IgnoreParenImpCasts()->getType()->isPointerType() &&
+          !isa<BinaryConditionalOperator>(B.getTerminatorStmt()))
+        nullTest(Cond, Cond, false, true, S, Out);
+}
+
+void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
+  const CFG *G = M.cfgOf(FD);
+  if (!G)
+    return;
+  std::vector<State> In(G->getNumBlockIDs());
+  In[G->getEntry().getBlockID()].Reached = true;
+  PostOrderCFGView POV(G);
+  ForwardDataflowWorklist WL(*G, &POV);
+  WL.enqueueBlock(&G->getEntry());
+  // The lattice is finite (bits only grow, bindings only shrink), so this
+  // terminates; the bound guards against surprises on huge functions.
+  unsigned Budget = 64 * G->getNumBlockIDs() + 1024;
+  while (const CFGBlock *B = WL.dequeue()) {
+    if (Budget-- == 0)
+      break;
+    State S = In[B->getBlockID()];
+    transfer(*B, S, nullptr);
+    unsigned I = 0;
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+      unsigned Branch = I++;
+      if (!Succ.getReachableBlock())
+        continue;
+      State SS = S;
+      if (!refine(*B, Branch, SS))
+        continue;
+      State &Target = In[Succ->getBlockID()];
+      State Joined = Target;
+      Joined.join(SS);
+      if (!(Joined == Target)) {
+        Target = std::move(Joined);
+        WL.enqueueBlock(Succ.getReachableBlock());
+      }
+    }
+  }
+  // Report from the fixpoint.
+  for (const CFGBlock *B : *G) {
+    State S = In[B->getBlockID()];
+    if (S.Reached)
+      transfer(*B, S, &Out);
+  }
+  const State &Exit = In[G->getExit().getBlockID()];
+  for (const auto &[P, Bd] : Exit.Bound) {
+    const ThreadCreation *TC = creationOf(Bd.V);
+    if (TC && P.Persistent && (Bd.Flags & MayBeErr) && Bd.Store)
+      Out.Left.push_back({TC, Bd.Store, HandleKey::of(P), P});
+  }
+}
+
+} // namespace
+
+ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
+                              const std::set<HandleKey> &MayHoldErrPtr) {
+  ErrPtrFacts Out;
+  Analysis(M, MayHoldErrPtr).run(FD, Out);
+  return Out;
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,66 @@
+//===--- ErrPtrFlow.h - kthread-lint ---------------------------*- C++ -*-===//
+//
+// Flow-sensitive tracking of creation results through one function on
+// Clang's CFG: where each result is kept, whether an IS_ERR()-style test has
+// excluded the error on the path to each use, and which NULL tests look at
+// it. The facts behind kthread-missing-is-err.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KTHREAD_LINT_CHECKER_ERRPTRFLOW_H
+#define KTHREAD_LINT_CHECKER_ERRPTRFLOW_H
+
+#include "KthreadModel.h"
+#include <set>
+
+namespace clang::tidy::kthread {
+
+struct ErrPtrFacts {
+  /// A NULL test (`!t`, `t == NULL`, `if (t)`, `t ?: x`) on a creation
+  /// result that may still be an ERR_PTR.
+  struct NullTest {
+    const ThreadCreation *Creation;
+    const Expr *Test;   ///< The whole test expression.
+    const Expr *Tested; ///< The handle inside it.
+    bool TrueMeansNull; ///< `!t`, `t == NULL`: true when NULL.
+    bool Rewritable;    ///< `?:` has no IS_ERR() spelling.
+  };
+  /// A creation result passed to a function or dereferenced while it may be
+  /// an ERR_PTR.
+  struct UnsafeUse {
+    const ThreadCreation *Creation;
+    const Expr *Handle; ///< The handle as written at the use.
+    const Expr *Use;
+    std::string Callee; ///< Empty for a dereference.
+  };
+  /// A creation result that may be an ERR_PTR when the function returns and
+  /// is still kept in a field or global.
+  struct LeftInStorage {
+    const ThreadCreation *Creation;
+    const Stmt *Store;
+    HandleKey Key;
+    AccessPath Path;
+  };
+  /// A use of a field or global from \c LeftInStorage that only a NULL
+  /// test guards.
+  struct GuardedUse {
+    HandleKey Key;
+    const Expr *Handle;
+    const Expr *Use;
+    std::string Callee;
+  };
+
+  std::vector<NullTest> NullTests;
+  std::vector<UnsafeUse> UnsafeUses;
+  std::vector<LeftInStorage> Left;
+  std::vector<GuardedUse> GuardedUses;
+};
+
+/// Runs the analysis over \p FD. Reads of the fields and globals in
+/// \p MayHoldErrPtr start as "maybe an ERR_PTR".
+ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
+                              const std::set<HandleKey> &MayHoldErrPtr);
+
+} // namespace clang::tidy::kthread
+
+#endif // KTHREAD_LINT_CHECKER_ERRPTRFLOW_H

@@ -1,0 +1,536 @@
+//===--- KthreadModel.cpp - kthread-lint ----------------------------------===//
+
+#include "KthreadModel.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace clang::tidy::kthread {
+
+//===--- Places -----------------------------------------------------------===//
+
+std::string AccessPath::spelling() const {
+  std::string S = Base ? Base->getName().str() : "?";
+  if (ArrayElement && Fields.empty())
+    S += "[]";
+  for (const FieldDecl *F : Fields)
+    S += "->" + F->getName().str();
+  if (ArrayElement && !Fields.empty())
+    S += "[]";
+  return S;
+}
+
+static bool isGlobalStorage(const VarDecl *VD) {
+  return VD->hasGlobalStorage();
+}
+
+std::optional<AccessPath> accessPathOf(const Expr *E) {
+  if (!E)
+    return std::nullopt;
+  E = E->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!VD)
+      return std::nullopt;
+    AccessPath P;
+    P.Base = VD->getCanonicalDecl();
+    P.Persistent = isGlobalStorage(VD);
+    return P;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD)
+      return std::nullopt;
+    std::optional<AccessPath> P = accessPathOf(ME->getBase());
+    if (!P)
+      return std::nullopt;
+    P->Fields.push_back(FD->getCanonicalDecl());
+    P->Persistent = P->Persistent || ME->isArrow() || P->ArrayElement;
+    return P;
+  }
+  if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+    std::optional<AccessPath> P = accessPathOf(ASE->getBase());
+    if (!P)
+      return std::nullopt;
+    P->ArrayElement = true;
+    return P;
+  }
+  return std::nullopt;
+}
+
+const Expr *stripValue(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenCasts();
+    if (const auto *SE = dyn_cast<StmtExpr>(E)) {
+      const CompoundStmt *CS = SE->getSubStmt();
+      if (CS->body_empty())
+        return E;
+      const auto *Last = dyn_cast<Expr>(CS->body_back());
+      if (!Last)
+        return E;
+      E = Last;
+      continue;
+    }
+    return E;
+  }
+  return E;
+}
+
+HandleKey HandleKey::of(const AccessPath &P) {
+  HandleKey K;
+  if (!P.Fields.empty()) {
+    K.Kind = Field;
+    K.Decl = P.Fields.back();
+  } else if (P.Base) {
+    K.Kind = P.Base->hasGlobalStorage() ? Global : Local;
+    K.Decl = P.Base;
+  }
+  return K;
+}
+
+//===--- Building ---------------------------------------------------------===//
+
+static llvm::StringRef calleeName(const CallExpr *C) {
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    if (const IdentifierInfo *II = FD->getIdentifier())
+      return II->getName();
+  return {};
+}
+
+/// A type that holds a thread handle: `struct task_struct *`,
+/// `struct kthread_worker *`, or an array of them.
+static bool isHandleType(QualType T) {
+  T = T.getCanonicalType();
+  while (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    T = AT->getElementType().getCanonicalType();
+  const auto *PT = T->getAs<PointerType>();
+  if (!PT)
+    return false;
+  const auto *RD = PT->getPointeeType()->getAsRecordDecl();
+  if (!RD || !RD->getIdentifier())
+    return false;
+  llvm::StringRef N = RD->getName();
+  return N == "task_struct" || N == "kthread_worker";
+}
+
+class ModelBuilder : public RecursiveASTVisitor<ModelBuilder> {
+  using Base = RecursiveASTVisitor<ModelBuilder>;
+
+public:
+  ModelBuilder(KthreadModel &M) : M(M), SM(M.Ctx.getSourceManager()) {}
+
+  bool shouldVisitImplicitCode() const { return false; }
+
+  bool TraverseFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody())
+      return Base::TraverseFunctionDecl(FD);
+    FnStack.push_back(FD);
+    bool R = Base::TraverseFunctionDecl(FD);
+    FnStack.pop_back();
+    return R;
+  }
+
+  bool TraverseStmtExpr(StmtExpr *SE) {
+    StmtExprs.push_back(SE);
+    bool R = Base::TraverseStmtExpr(SE);
+    StmtExprs.pop_back();
+    return R;
+  }
+
+  bool VisitCallExpr(CallExpr *C) {
+    llvm::StringRef Name = calleeName(C);
+    if (Name.empty())
+      return true;
+    if (std::optional<HandleOp> Op = lookupHandleOp(Name)) {
+      if (C->getNumArgs() > 0 && currentFn()) {
+        HandleUse U;
+        U.Call = C;
+        U.Op = *Op;
+        U.Path = accessPathOf(C->getArg(0));
+        if (U.Path)
+          U.Key = HandleKey::of(*U.Path);
+        U.Enclosing = currentFn();
+        M.Uses.push_back(U);
+      }
+    }
+    recordCreation(C, Name);
+    // Where call results go, for the destination of creations.
+    for (const Expr *Arg : C->arguments())
+      if (const auto *Inner = Arg->IgnoreParenCasts(); isCandidate(Inner))
+        Escapes.try_emplace(Inner, C);
+    return true;
+  }
+
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() != BO_Assign)
+      return true;
+    const Expr *RHS = BO->getRHS()->IgnoreParenCasts();
+    if (isCandidate(RHS))
+      Stores.try_emplace(RHS, Store{accessPathOf(BO->getLHS()), BO->getBeginLoc()});
+    // Function pointers stored into fields: `ops.threadfn = fn;`.
+    if (const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenCasts()))
+      if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        recordFieldFunction(FD, BO->getRHS());
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (isHandleType(VD->getType()) && VD->hasGlobalStorage())
+      HandleGlobals.insert(VD->getCanonicalDecl());
+    const Expr *Init = VD->getInit();
+    if (!Init)
+      return true;
+    const Expr *I = Init->IgnoreParenCasts();
+    if (isCandidate(I)) {
+      AccessPath P;
+      P.Base = VD->getCanonicalDecl();
+      P.Persistent = VD->hasGlobalStorage();
+      Stores.try_emplace(I, Store{P, VD->getLocation()});
+    }
+    return true;
+  }
+
+  bool VisitCompoundStmt(CompoundStmt *CS) {
+    for (const Stmt *S : CS->body())
+      if (const auto *E = dyn_cast<Expr>(S))
+        if (const Expr *I = E->IgnoreParenCasts(); isCandidate(I))
+          Discards.insert(I);
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (const Expr *V = RS->getRetValue())
+      if (const Expr *I = V->IgnoreParenCasts(); isCandidate(I))
+        Returns.insert(I);
+    return true;
+  }
+
+  bool VisitInitListExpr(InitListExpr *ILE) {
+    // The semantic form of `{ .threadfn = fn }`: init i is field i.
+    if (!ILE->isSemanticForm())
+      ILE = ILE->getSemanticForm() ? ILE->getSemanticForm() : ILE;
+    const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+    if (!RD || RD->isUnion())
+      return true;
+    unsigned I = 0;
+    for (const FieldDecl *FD : RD->fields()) {
+      if (I >= ILE->getNumInits())
+        break;
+      recordFieldFunction(FD, ILE->getInit(I++));
+    }
+    return true;
+  }
+
+  bool VisitMemberExpr(MemberExpr *ME) {
+    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      if (isHandleType(FD->getType()))
+        addReader({HandleKey::Field, FD->getCanonicalDecl()});
+    return true;
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->hasGlobalStorage() && isHandleType(VD->getType()))
+        addReader({HandleKey::Global, VD->getCanonicalDecl()});
+    return true;
+  }
+
+  void finish();
+
+private:
+  struct Store {
+    std::optional<AccessPath> Path;
+    SourceLocation Loc;
+  };
+
+  const FunctionDecl *currentFn() const {
+    return FnStack.empty() ? nullptr : FnStack.back();
+  }
+
+  static bool isCandidate(const Expr *E) {
+    return isa<CallExpr>(E) || isa<StmtExpr>(E);
+  }
+
+  void addReader(HandleKey K) {
+    const FunctionDecl *FD = currentFn();
+    if (!FD)
+      return;
+    auto &V = M.Readers[K];
+    if (V.empty() || V.back() != FD)
+      if (!llvm::is_contained(V, FD))
+        V.push_back(FD);
+  }
+
+  void recordFieldFunction(const FieldDecl *FD, const Expr *Init) {
+    if (!FD || !Init || !FD->getType()->isFunctionPointerType())
+      return;
+    const Expr *E = Init->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      if (UO->getOpcode() == UO_AddrOf)
+        E = UO->getSubExpr()->IgnoreParenCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+        auto &V = FieldFunctions[FD->getCanonicalDecl()];
+        if (!llvm::is_contained(V, Fn))
+          V.push_back(Fn);
+      }
+  }
+
+  /// The outermost creation macro or function the user wrote around \p Loc,
+  /// and where they wrote it.
+  std::pair<std::string, SourceLocation> userSpelling(const CallExpr *C,
+                                                      llvm::StringRef Callee);
+  void recordCreation(const CallExpr *C, llvm::StringRef Name);
+  void resolveThreadFn(const Expr *E, ThreadCreation &TC, int Depth);
+
+  KthreadModel &M;
+  SourceManager &SM;
+  std::vector<const FunctionDecl *> FnStack;
+  std::vector<const StmtExpr *> StmtExprs;
+  llvm::DenseMap<const Expr *, Store> Stores;
+  llvm::DenseMap<const Expr *, const CallExpr *> Escapes;
+  llvm::DenseSet<const Expr *> Returns;
+  llvm::DenseSet<const Expr *> Discards;
+  llvm::DenseSet<const VarDecl *> HandleGlobals;
+  llvm::DenseMap<const FieldDecl *, llvm::SmallVector<const FunctionDecl *, 2>>
+      FieldFunctions;
+  /// Creations whose thread function is a function-pointer field.
+  std::vector<std::pair<size_t, const FieldDecl *>> PendingFieldFns;
+};
+
+std::pair<std::string, SourceLocation>
+ModelBuilder::userSpelling(const CallExpr *C, llvm::StringRef Callee) {
+  std::string Name = Callee.str();
+  SourceLocation Loc = C->getBeginLoc();
+  SourceLocation Report = SM.getExpansionLoc(Loc);
+  const LangOptions &LO = M.Ctx.getLangOpts();
+  // Walk out through macro bodies; the outermost creation macro is the API
+  // the user wrote (kthread_run around kthread_create around the call).
+  while (Loc.isMacroID()) {
+    if (SM.isMacroArgExpansion(Loc)) {
+      Loc = SM.getImmediateSpellingLoc(Loc);
+      continue;
+    }
+    llvm::StringRef Macro = Lexer::getImmediateMacroName(Loc, SM, LO);
+    SourceLocation Outer = SM.getImmediateExpansionRange(Loc).getBegin();
+    if (lookupCreationApi(Macro) || M.isCreateWrapper(Macro)) {
+      Name = Macro.str();
+      Report = SM.getExpansionLoc(Outer);
+    }
+    Loc = Outer;
+  }
+  return {Name, Report};
+}
+
+void ModelBuilder::recordCreation(const CallExpr *C, llvm::StringRef Name) {
+  std::optional<CreationApi> Api = lookupCreationApi(Name);
+  bool Wrapper = !Api && M.isCreateWrapper(Name);
+  if (!Api && !Wrapper)
+    return;
+  const FunctionDecl *Fn = currentFn();
+  if (!Fn)
+    return;
+  // The API's own inline bodies (kthread_run_on_cpu) and the user's wrappers
+  // are not creation sites: their callers are.
+  if (const IdentifierInfo *II = Fn->getIdentifier())
+    if (lookupCreationApi(II->getName()) || M.isCreateWrapper(II->getName()))
+      return;
+
+  ThreadCreation TC;
+  TC.Call = C;
+  TC.Result = C;
+  auto [UserName, Loc] = userSpelling(C, Name);
+  TC.ApiName = UserName;
+  TC.Loc = Loc;
+  TC.Enclosing = Fn;
+  if (std::optional<CreationApi> UserApi = lookupCreationApi(UserName))
+    TC.Api = *UserApi;
+  else if (Api)
+    TC.Api = *Api;
+  else // A user wrapper: whether it wakes is unknown, so never-woken keeps out.
+    TC.Api = CreationApi{CreationKind::Run, false, -1, -1, -1};
+
+  // kthread_run is `({ __k = kthread_create(...); ...; __k; })`: the
+  // statement expression is the value the user gets.
+  if (UserName != Name && !StmtExprs.empty() &&
+      (TC.Api.Kind == CreationKind::Run || TC.Api.Kind == CreationKind::RunWorker))
+    TC.Result = StmtExprs.back();
+
+  // The arguments as the user passed them: a kthread_create_on_node call
+  // inside kthread_run has the same leading arguments, the node inserted.
+  const CreationApi Inner = Api ? *Api : TC.Api;
+  auto Arg = [&](int I) -> const Expr * {
+    return I >= 0 && unsigned(I) < C->getNumArgs() ? C->getArg(I) : nullptr;
+  };
+  if (Api) {
+    TC.DataArg = Arg(Inner.DataArg);
+    TC.NameArg = Arg(Inner.NameArg);
+    for (unsigned I = Inner.NameArg + 1; Inner.NameArg >= 0 && I < C->getNumArgs(); ++I)
+      TC.NameArgs.push_back(C->getArg(I));
+    if (const Expr *FnArg = Arg(Inner.ThreadFnArg))
+      resolveThreadFn(FnArg, TC, 0);
+  }
+  M.CreationByCall[C] = M.Creations.size();
+  M.CreationByResult[TC.Result] = M.Creations.size();
+  M.Creations.push_back(std::move(TC));
+}
+
+void ModelBuilder::resolveThreadFn(const Expr *E, ThreadCreation &TC,
+                                   int Depth) {
+  if (!E || Depth > 4)
+    return;
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+    resolveThreadFn(CO->getTrueExpr(), TC, Depth + 1);
+    resolveThreadFn(CO->getFalseExpr(), TC, Depth + 1);
+    return;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+      if (!llvm::is_contained(TC.ThreadFns, Fn))
+        TC.ThreadFns.push_back(Fn);
+    } else if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+      resolveThreadFn(VD->getInit(), TC, Depth + 1);
+    }
+    return;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    // Deferred: field targets are complete only after the traversal.
+    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      PendingFieldFns.push_back({M.Creations.size(), FD->getCanonicalDecl()});
+  }
+}
+
+void ModelBuilder::finish() {
+  for (auto [Index, FD] : PendingFieldFns) {
+    auto It = FieldFunctions.find(FD);
+    if (It == FieldFunctions.end())
+      continue;
+    for (const FunctionDecl *Fn : It->second)
+      if (!llvm::is_contained(M.Creations[Index].ThreadFns, Fn))
+        M.Creations[Index].ThreadFns.push_back(Fn);
+  }
+  for (ThreadCreation &TC : M.Creations) {
+    // Prefer the definition, which is what the checks read.
+    for (const FunctionDecl *&Fn : TC.ThreadFns)
+      if (const FunctionDecl *Def = Fn->getDefinition())
+        Fn = Def;
+    const Expr *R = TC.Result;
+    if (auto It = Stores.find(R); It != Stores.end()) {
+      TC.Dest = Destination::Stored;
+      TC.StoredTo = It->second.Path;
+      TC.StoreLoc = It->second.Loc;
+      if (TC.StoredTo)
+        TC.Key = HandleKey::of(*TC.StoredTo);
+    } else if (Returns.count(R)) {
+      TC.Dest = Destination::Returned;
+    } else if (Discards.count(R)) {
+      TC.Dest = Destination::Discarded;
+    } else if (auto It = Escapes.find(R); It != Escapes.end()) {
+      llvm::StringRef Callee = calleeName(It->second);
+      TC.Dest = isErrPtrAccessor(Callee) ? Destination::Other
+                                         : Destination::Escaped;
+    }
+  }
+}
+
+//===--- The model --------------------------------------------------------===//
+
+KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
+    : Ctx(Ctx), Config(std::move(Config)) {
+  ModelBuilder B(*this);
+  B.TraverseDecl(Ctx.getTranslationUnitDecl());
+  B.finish();
+}
+
+bool KthreadModel::isCreateWrapper(llvm::StringRef Name) const {
+  return !Name.empty() &&
+         llvm::is_contained(Config.ExtraCreateFunctions, Name);
+}
+
+namespace {
+struct ModelCache {
+  const ASTContext *Ctx = nullptr;
+  std::vector<std::unique_ptr<KthreadModel>> Models;
+};
+} // namespace
+
+static ModelCache &cache() {
+  static thread_local ModelCache C;
+  return C;
+}
+
+void KthreadModel::invalidate() {
+  cache().Ctx = nullptr;
+  cache().Models.clear();
+}
+
+const KthreadModel &KthreadModel::get(ASTContext &Ctx,
+                                      const ModelConfig &Config) {
+  ModelCache &C = cache();
+  if (C.Ctx != &Ctx) {
+    C.Models.clear();
+    C.Ctx = &Ctx;
+  }
+  for (const auto &M : C.Models)
+    if (M->Config == Config)
+      return *M;
+  C.Models.push_back(std::make_unique<KthreadModel>(Ctx, Config));
+  return *C.Models.back();
+}
+
+llvm::SmallVector<const HandleUse *, 4>
+KthreadModel::usesOf(const HandleKey &Key) const {
+  llvm::SmallVector<const HandleUse *, 4> R;
+  if (!Key)
+    return R;
+  for (const HandleUse &U : Uses)
+    if (U.Key == Key)
+      R.push_back(&U);
+  return R;
+}
+
+llvm::ArrayRef<const FunctionDecl *>
+KthreadModel::readersOf(const HandleKey &Key) const {
+  auto It = Readers.find(Key);
+  if (It == Readers.end())
+    return {};
+  return It->second;
+}
+
+const ThreadCreation *KthreadModel::creationAt(const Expr *Result) const {
+  auto It = CreationByResult.find(Result);
+  return It == CreationByResult.end() ? nullptr : &Creations[It->second];
+}
+
+const ThreadCreation *KthreadModel::creationByCall(const CallExpr *Call) const {
+  auto It = CreationByCall.find(Call);
+  return It == CreationByCall.end() ? nullptr : &Creations[It->second];
+}
+
+const CFG *KthreadModel::cfgOf(const FunctionDecl *FD) const {
+  FD = FD->getDefinition() ? FD->getDefinition() : FD;
+  auto It = Cfgs.find(FD);
+  if (It != Cfgs.end())
+    return It->second.get();
+  std::unique_ptr<CFG> G;
+  if (Stmt *Body = FD->getBody()) {
+    CFG::BuildOptions Opts;
+    Opts.setAllAlwaysAdd();
+    Opts.AddImplicitDtors = false;
+    G = CFG::buildCFG(FD, Body, &Ctx, Opts);
+  }
+  const CFG *R = G.get();
+  Cfgs[FD] = std::move(G);
+  return R;
+}
+
+const FunctionDecl *KthreadModel::definitionOf(const FunctionDecl *FD) const {
+  return FD ? FD->getDefinition() : nullptr;
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,169 @@
+//===--- KthreadModel.h - kthread-lint -------------------------*- C++ -*-===//
+//
+// The shared model of a translation unit: every kthread creation site, where
+// each handle is stored, which function each thread runs, and every call that
+// wakes, parks, binds, stops or pins a handle. It is built once per
+// translation unit, on the first request of any check, and shared by all.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KTHREAD_LINT_CHECKER_KTHREADMODEL_H
+#define KTHREAD_LINT_CHECKER_KTHREADMODEL_H
+
+#include "KthreadApi.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/Analysis/CFG.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang::tidy::kthread {
+
+/// An lvalue that can hold a handle, as a chain from a variable through
+/// fields: `t`, `priv->task`, `dev->priv->worker`, `threads[i]`. Array
+/// indices are not distinguished: `threads[i]` and `threads[j]` are one place.
+struct AccessPath {
+  const VarDecl *Base = nullptr;
+  llvm::SmallVector<const FieldDecl *, 2> Fields;
+  bool ArrayElement = false;
+  /// True when the place lives on after the function returns: a global or
+  /// static, or anything reached through a pointer.
+  bool Persistent = false;
+
+  bool operator<(const AccessPath &O) const {
+    return std::tie(Base, Fields, ArrayElement) <
+           std::tie(O.Base, O.Fields, O.ArrayElement);
+  }
+  bool operator==(const AccessPath &O) const {
+    return Base == O.Base && Fields == O.Fields &&
+           ArrayElement == O.ArrayElement;
+  }
+  /// `priv->task` or `t`, for messages.
+  std::string spelling() const;
+};
+
+/// The place an lvalue expression names, looking through parentheses and
+/// casts; nullopt for anything else (calls, arithmetic, ...).
+std::optional<AccessPath> accessPathOf(const Expr *E);
+
+/// Strips parentheses, casts, `&` on functions, and statement expressions
+/// down to the value they yield (`({ ...; __k; })` yields `__k`).
+const Expr *stripValue(const Expr *E);
+
+/// Where a handle is kept, across the translation unit: a local variable of
+/// one function, a global (or static), or a field of a record type (every
+/// object of that type), optionally an element of an array there.
+struct HandleKey {
+  enum KindTy { None, Local, Global, Field } Kind = None;
+  const ValueDecl *Decl = nullptr; ///< VarDecl, or FieldDecl for Field.
+
+  static HandleKey of(const AccessPath &P);
+  explicit operator bool() const { return Kind != None; }
+  bool operator==(const HandleKey &O) const {
+    return Kind == O.Kind && Decl == O.Decl;
+  }
+  bool operator<(const HandleKey &O) const {
+    return std::tie(Kind, Decl) < std::tie(O.Kind, O.Decl);
+  }
+};
+
+/// What happens to the value of a creation call.
+enum class Destination {
+  Stored,    ///< Assigned to a variable, field, global or array element.
+  Returned,  ///< Returned to the caller: the caller's business.
+  Escaped,   ///< Passed to a function the model does not know.
+  Discarded, ///< Evaluated for nothing.
+  Other,     ///< Anything else (a condition, an operand, ...).
+};
+
+struct ThreadCreation {
+  /// The call to the creation function; for a kthread_run macro the
+  /// kthread_create_on_node call inside it.
+  const CallExpr *Call = nullptr;
+  /// The expression whose value is the handle: the call, or the whole
+  /// statement expression of a kthread_run-style macro.
+  const Expr *Result = nullptr;
+  /// The API as the user wrote it ("kthread_run", a wrapper name, ...).
+  std::string ApiName;
+  CreationApi Api{};
+  /// Where the user wrote the creation (the macro name, not its body).
+  SourceLocation Loc;
+  const FunctionDecl *Enclosing = nullptr;
+  /// Thread functions the first argument can name (several for ops tables).
+  llvm::SmallVector<const FunctionDecl *, 1> ThreadFns;
+  const Expr *DataArg = nullptr;
+  const Expr *NameArg = nullptr;
+  llvm::SmallVector<const Expr *, 2> NameArgs;
+  Destination Dest = Destination::Other;
+  /// For Dest == Stored: where, and the assignment or declaration doing it.
+  std::optional<AccessPath> StoredTo;
+  HandleKey Key;
+  SourceLocation StoreLoc;
+};
+
+struct HandleUse {
+  const CallExpr *Call = nullptr;
+  HandleOp Op;
+  std::optional<AccessPath> Path;
+  HandleKey Key;
+  const FunctionDecl *Enclosing = nullptr;
+};
+
+/// Options that change what the model sees; checks pass theirs.
+struct ModelConfig {
+  /// User functions that wrap a creation API and return its result.
+  std::vector<std::string> ExtraCreateFunctions;
+  bool operator==(const ModelConfig &O) const {
+    return ExtraCreateFunctions == O.ExtraCreateFunctions;
+  }
+};
+
+class KthreadModel {
+public:
+  KthreadModel(ASTContext &Ctx, ModelConfig Config);
+
+  /// The model of the translation unit being matched; built on the first
+  /// call and shared until the next translation unit starts.
+  static const KthreadModel &get(ASTContext &Ctx, const ModelConfig &Config);
+  /// Forgets the cached model; called when a translation unit starts.
+  static void invalidate();
+
+  ASTContext &context() const { return Ctx; }
+  const std::vector<ThreadCreation> &creations() const { return Creations; }
+  const std::vector<HandleUse> &uses() const { return Uses; }
+  /// The uses of a handle kept at \p Key.
+  llvm::SmallVector<const HandleUse *, 4> usesOf(const HandleKey &Key) const;
+  /// Functions with a body that read the field or global \p Key.
+  llvm::ArrayRef<const FunctionDecl *> readersOf(const HandleKey &Key) const;
+  /// The creation at \p Result, if \p Result is one.
+  const ThreadCreation *creationAt(const Expr *Result) const;
+  const ThreadCreation *creationByCall(const CallExpr *Call) const;
+  /// Resolves a call's callee name, also through creation-API macros.
+  bool isCreateWrapper(llvm::StringRef Name) const;
+
+  /// Clang's CFG of \p FD, built once (every sub-expression is an element).
+  const CFG *cfgOf(const FunctionDecl *FD) const;
+
+  /// Functions with a body in this translation unit, by declaration.
+  const FunctionDecl *definitionOf(const FunctionDecl *FD) const;
+
+private:
+  friend class ModelBuilder;
+  ASTContext &Ctx;
+  ModelConfig Config;
+  std::vector<ThreadCreation> Creations;
+  std::vector<HandleUse> Uses;
+  llvm::DenseMap<const Expr *, size_t> CreationByResult;
+  llvm::DenseMap<const CallExpr *, size_t> CreationByCall;
+  std::map<HandleKey, std::vector<const FunctionDecl *>> Readers;
+  mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> Cfgs;
+};
+
+} // namespace clang::tidy::kthread
+
+#endif // KTHREAD_LINT_CHECKER_KTHREADMODEL_H

@@ -1,0 +1,31 @@
+//===--- KthreadTidyModule.cpp - kthread-lint -----------------------------===//
+//
+// Registers the kthread-* checks with clang-tidy. The same object is linked
+// into the clang-tidy plugin and into the standalone kthread-lint.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ClangTidyModule.h"
+#include "ClangTidyModuleRegistry.h"
+#include "MissingIsErrCheck.h"
+
+namespace clang::tidy {
+namespace kthread {
+
+class KthreadModule : public ClangTidyModule {
+public:
+  void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<MissingIsErrCheck>("kthread-missing-is-err");
+  }
+};
+
+} // namespace kthread
+
+static ClangTidyModuleRegistry::Add<kthread::KthreadModule>
+    X("kthread-module", "Checks for misuse of the Linux kernel kthread API.");
+
+// Referenced by the standalone tool so that the linker keeps this module.
+// NOLINTNEXTLINE(misc-use-anonymous-namespace)
+volatile int KthreadModuleAnchorSource = 0;
+
+} // namespace clang::tidy

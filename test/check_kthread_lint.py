@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Runs one kthread-* check on a lit test file and verifies its output.
+
+In the manner of clang-tidy's check_clang_tidy.py (which Debian does not ship):
+
+  check_kthread_lint.py --product=tool|plugin <input.c> <check-id> <temp> [-- <clang args>]
+
+The input's `// CHECK-*` lines are blanked (lines keep their numbers), the copy is
+analysed with fixes applied, then FileCheck verifies
+  - the diagnostics against `CHECK-MESSAGES` (any other warning or error fails),
+  - the fixed file against `CHECK-FIXES`.
+`--product=tool` runs the standalone kthread-lint, `--product=plugin` runs
+clang-tidy with the plugin loaded: both must give the same answer.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+
+def run(cmd, ok_codes):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode not in ok_codes:
+        sys.exit("command failed with exit code %d: %s\n%s" %
+                 (proc.returncode, " ".join(cmd), proc.stdout))
+    return proc.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--product", choices=["tool", "plugin"], required=True)
+    parser.add_argument("--kthread-lint", required=True)
+    parser.add_argument("--plugin", required=True)
+    parser.add_argument("--clang-tidy", required=True)
+    parser.add_argument("--filecheck", required=True)
+    parser.add_argument("--include", required=True,
+                        help="the mock kernel headers")
+    parser.add_argument("--config", default=None,
+                        help="clang-tidy configuration (YAML) for the run")
+    parser.add_argument("input")
+    parser.add_argument("check")
+    parser.add_argument("temp")
+    parser.add_argument("clang_args", nargs="*")
+    args = parser.parse_args()
+
+    with open(args.input, encoding="utf-8") as f:
+        text = f.read()
+    prefixes = set(re.findall(r"// *(CHECK-[A-Z0-9-]+):", text))
+    has_messages = "CHECK-MESSAGES" in prefixes
+    has_fixes = "CHECK-FIXES" in prefixes
+    cleaned = re.sub(r"// *CHECK-[A-Z0-9-]*:[^\r\n]*", "//", text)
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.temp)) or ".", exist_ok=True)
+    temp_c = args.temp + "." + args.product + ".c"
+    with open(temp_c, "w", encoding="utf-8") as f:
+        f.write(cleaned)
+
+    clang_args = ["-nostdinc", "-isystem", args.include, "-std=gnu11",
+                  "-D__KERNEL__"] + args.clang_args
+    config = ["--config=" + args.config] if args.config else []
+    if args.product == "tool":
+        cmd = [args.kthread_lint, "--checks=" + args.check, "--fix"] + config + \
+              [temp_c, "--"] + clang_args
+        output = run(cmd, ok_codes=(0, 1))
+    else:
+        cmd = [args.clang_tidy, "--load=" + args.plugin,
+               "--checks=-*," + args.check, "--fix"] + config + \
+              [temp_c, "--"] + clang_args
+        output = run(cmd, ok_codes=(0,))
+        if "error:" in output and "[clang-diagnostic-error]" in output:
+            sys.exit("the input does not compile:\n" + output)
+    # Diagnostics name the temporary file; FileCheck patterns start at ':'.
+    messages = args.temp + "." + args.product + ".msg"
+    with open(messages, "w", encoding="utf-8") as f:
+        f.write(output)
+
+    if has_messages:
+        run([args.filecheck, "-input-file=" + messages, args.input,
+             "-check-prefix=CHECK-MESSAGES",
+             "-implicit-check-not={{warning|error}}:"], ok_codes=(0,))
+    elif re.search(r"(warning|error):", output):
+        sys.exit("expected no diagnostics, got:\n" + output)
+    if has_fixes:
+        run([args.filecheck, "-input-file=" + temp_c, args.input,
+             "-check-prefix=CHECK-FIXES", "-strict-whitespace"], ok_codes=(0,))
+
+
+if __name__ == "__main__":
+    main()

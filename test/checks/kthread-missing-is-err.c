@@ -1,0 +1,321 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-missing-is-err %t
+
+#include <linux/kernel.h>
+
+static int worker_fn(void *data) { return 0; }
+
+struct priv {
+	struct task_struct *task;
+	struct completion done;
+	int id;
+};
+
+//===--- Rule 1: used before IS_ERR() ------------------------------------===//
+
+int bad_wake_unchecked(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-bad");
+	wake_up_process(t);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: it is passed to 'wake_up_process' before IS_ERR() has excluded a failed 'kthread_create'{{.*}} [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-3]]:26: note: 'kthread_create' called here; it returns ERR_PTR(-errno) on failure
+	return 0;
+}
+
+int bad_bind_before_test(unsigned int cpu)
+{
+	struct task_struct *t;
+
+	t = kthread_create_on_node(worker_fn, NULL, 0, "kt/%u", cpu);
+	kthread_bind(t, cpu);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: it is passed to 'kthread_bind' before IS_ERR()
+	// CHECK-MESSAGES: :[[@LINE-3]]:6: note: 'kthread_create_on_node' called here
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	wake_up_process(t);
+	return 0;
+}
+
+int bad_deref(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-deref");
+	pr_info("started pid %d\n", t->pid);
+	// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 't' may be an ERR_PTR here: it is dereferenced before IS_ERR() has excluded a failed 'kthread_run'
+	// CHECK-MESSAGES: :[[@LINE-3]]:26: note: 'kthread_run' called here
+	return 0;
+}
+
+int bad_only_on_one_path(int flag)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-path");
+	if (flag) {
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	}
+	kthread_stop(t);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: it is passed to 'kthread_stop'
+	return 0;
+}
+
+struct unwinder {
+	struct task_struct *task;
+};
+
+int bad_stop_in_error_path(struct unwinder *p)
+{
+	int err;
+
+	p->task = kthread_run(worker_fn, p, "kt-unwind");
+	if (IS_ERR(p->task)) {
+		err = PTR_ERR(p->task);
+		goto out_stop;
+	}
+	return 0;
+out_stop:
+	kthread_stop(p->task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'p->task' may be an ERR_PTR here: it is passed to 'kthread_stop'
+	return err;
+}
+
+//===--- Rule 2: NULL tests ----------------------------------------------===//
+
+int bad_null_test(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-null");
+	if (!t)
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL: this NULL test cannot see the failure{{.*}} [kthread-missing-is-err]
+	// CHECK-FIXES: {{^}}	if (IS_ERR(t)){{$}}
+		return -ENOMEM;
+	kthread_stop(t);
+	return 0;
+}
+
+int bad_eq_null(struct priv *p)
+{
+	p->task = kthread_create(worker_fn, p, "kt-eq");
+	if (p->task == NULL)
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_create' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-FIXES: {{^}}	if (IS_ERR(p->task)){{$}}
+		return -ENOMEM;
+	wake_up_process(p->task);
+	return 0;
+}
+
+int bad_null_ne_reversed(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-ne");
+	if (NULL != t) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-FIXES: {{^}}	if (!IS_ERR(t)) {{{$}}
+		kthread_stop(t);
+	}
+	return 0;
+}
+
+int bad_if_handle(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-if");
+	if (t)
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-FIXES: {{^}}	if (!IS_ERR(t)){{$}}
+		kthread_stop(t);
+	return 0;
+}
+
+int bad_warn_on_null(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-warn");
+	if (WARN_ON(!t))
+	// CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-FIXES: {{^}}	if (WARN_ON(IS_ERR(t))){{$}}
+		return -ENOMEM;
+	kthread_stop(t);
+	return 0;
+}
+
+struct task_struct *fallback_task;
+
+struct task_struct *bad_elvis(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-elvis");
+	return t ?: fallback_task;
+	// CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+}
+
+//===--- Rule 3: an ERR_PTR left in storage ------------------------------===//
+
+struct ctx {
+	struct task_struct *poller;
+	int state;
+};
+
+int ctx_start(struct ctx *c)
+{
+	c->poller = kthread_run(worker_fn, c, "kt-poll");
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'c->poller' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'c->poller' to NULL when creation fails [kthread-missing-is-err]
+	if (IS_ERR(c->poller))
+		return PTR_ERR(c->poller);
+	return 0;
+}
+
+void ctx_stop(struct ctx *c)
+{
+	if (c->poller)
+		kthread_stop(c->poller);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+}
+
+//===--- Must stay silent ------------------------------------------------===//
+
+/* The canonical pattern (drivers everywhere). */
+int ok_is_err_return(void)
+{
+	struct task_struct *t;
+
+	t = kthread_create(worker_fn, NULL, "kt-ok");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	kthread_bind(t, 0);
+	wake_up_process(t);
+	return 0;
+}
+
+/* `if (!IS_ERR(t))` guards, as in kthread_run itself. */
+void ok_not_is_err_guard(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-guard");
+	if (!IS_ERR(t))
+		wake_up_process(t);
+}
+
+/* IS_ERR_OR_NULL, with unlikely() around it. */
+int ok_is_err_or_null(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-eon");
+	if (unlikely(IS_ERR_OR_NULL(t)))
+		return -ENOMEM;
+	kthread_stop(t);
+	return 0;
+}
+
+/* drivers/... style: goto error unwinding, the field reset to NULL. */
+int ok_goto_unwind(struct priv *p)
+{
+	int err;
+
+	p->task = kthread_run(worker_fn, p, "kt-unw");
+	if (IS_ERR(p->task)) {
+		err = PTR_ERR(p->task);
+		p->task = NULL;
+		goto err_free;
+	}
+	return 0;
+err_free:
+	kfree(p);
+	return err;
+}
+
+void ok_priv_stop(struct priv *p)
+{
+	if (p->task)
+		kthread_stop(p->task);
+}
+
+/* PTR_ERR_OR_ZERO through a variable (fs/, net/). */
+int ok_ptr_err_or_zero(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-poz");
+	int ret = PTR_ERR_OR_ZERO(t);
+	if (ret)
+		return ret;
+	kthread_stop(t);
+	return 0;
+}
+
+/* The result returned to the caller: the caller's business. */
+struct task_struct *ok_returned(void *data)
+{
+	return kthread_create(worker_fn, data, "kt-ret");
+}
+
+/* kthread_run's own IS_ERR is not the caller's, but stays silent inside. */
+void ok_run_discarded(void)
+{
+	kthread_run(worker_fn, NULL, "kt-fire-and-forget");
+}
+
+/* WARN_ON(IS_ERR(t)) as the test (kernel/...). */
+int ok_warn_on_is_err(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-woe");
+	if (WARN_ON(IS_ERR(t)))
+		return PTR_ERR(t);
+	kthread_stop(t);
+	return 0;
+}
+
+/* pr_err("%pe") prints the error pointer: not a use. */
+int ok_print_error(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-pe");
+	if (IS_ERR(t)) {
+		pr_err("cannot start thread: %pe\n", t);
+		return PTR_ERR(t);
+	}
+	kthread_stop(t);
+	return 0;
+}
+
+/* The module-global pattern: init returns on failure, so exit never runs
+ * with the error pointer, and exit stops unconditionally. */
+static struct task_struct *g_thread;
+
+int ok_global_init(void)
+{
+	g_thread = kthread_run(worker_fn, NULL, "kt-global");
+	if (IS_ERR(g_thread))
+		return PTR_ERR(g_thread);
+	return 0;
+}
+
+void ok_global_exit(void)
+{
+	kthread_stop(g_thread);
+}
+
+/* Per-CPU threads in an array, tested in the loop (smpboot-like). */
+static struct task_struct *per_cpu_threads[4];
+
+int ok_array(void)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < 4; cpu++) {
+		per_cpu_threads[cpu] = kthread_create_on_cpu(worker_fn, NULL, cpu, "kt/%u");
+		if (IS_ERR(per_cpu_threads[cpu]))
+			return PTR_ERR(per_cpu_threads[cpu]);
+		kthread_park(per_cpu_threads[cpu]);
+	}
+	return 0;
+}
+
+/* A local test variable, as in drivers/.../: bool failed = IS_ERR(t). */
+int ok_test_variable(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-var");
+	bool failed = IS_ERR(t);
+
+	if (failed)
+		return PTR_ERR(t);
+	kthread_stop(t);
+	return 0;
+}
+
+/* NOLINT works as in clang-tidy. */
+int suppressed(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-nolint");
+	if (!t) // NOLINT(kthread-missing-is-err)
+		return -ENOMEM;
+	return 0;
+}

@@ -1,0 +1,32 @@
+# -*- Python -*-
+import os
+import lit.formats
+
+config.name = "kthread-lint"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".c", ".test"]
+config.excludes = ["Inputs", "module", "unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kthread_binary_dir, "test")
+
+mock = os.path.join(config.test_source_root, "Inputs", "kernel", "include")
+runner = os.path.join(config.test_source_root, "check_kthread_lint.py")
+config.substitutions.append(("%check_kthread_lint",
+    "%s %s --kthread-lint=%s --plugin=%s --clang-tidy=%s --filecheck=%s --include=%s" % (
+        config.python, runner, config.kthread_lint, config.kthread_plugin,
+        config.clang_tidy, config.filecheck, mock)))
+config.substitutions.append(("%kthread-lint", config.kthread_lint))
+config.substitutions.append(("%kthread_plugin", config.kthread_plugin))
+config.substitutions.append(("%kthread_checks_so", config.kthread_checks_so))
+config.substitutions.append(("%clang-tidy", config.clang_tidy))
+config.substitutions.append(("%clang", config.clang))
+config.substitutions.append(("%mock_kernel", mock))
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%FileCheck", config.filecheck))
+config.substitutions.append(("%not", config.python + " " +
+    os.path.join(config.test_source_root, "not.py")))
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
+if config.kernel_headers:
+    config.available_features.add("kernel-headers")
+    config.substitutions.append(("%kernel_headers", config.kernel_headers))

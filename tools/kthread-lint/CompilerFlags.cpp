@@ -1,0 +1,93 @@
+//===--- CompilerFlags.cpp - kthread-lint ---------------------------------===//
+
+#include "CompilerFlags.h"
+#include "clang/Driver/Options.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Option/Arg.h"
+#include "llvm/Option/ArgList.h"
+#include "llvm/Option/OptTable.h"
+#include "llvm/Option/Option.h"
+
+namespace kthread_lint {
+
+static bool isSparseOnly(llvm::StringRef A) {
+  return A.startswith("--arch=") || A == "-Wbitwise" || A == "-Wno-bitwise" ||
+         A == "-Wno-return-void" || A == "-Wno-unknown-attribute" ||
+         A == "-fdiagnostic-prefix" || A.startswith("-fdiagnostic-prefix=") ||
+         A == "-Wsparse-all" || A == "-Wsparse-error" || A == "-D__STDC__" ||
+         A == "-Wcast-to-as" || A == "-Wptr-subtraction-blows" ||
+         A == "-Wshadow-all" || A == "-Wno-decl" || A == "-Wcontext" ||
+         A == "-Wno-context";
+}
+
+/// Known to clang's driver, but rejected for x86-64 kernel targets or
+/// meaningless for analysis.
+static bool isUnsupportedForAnalysis(llvm::StringRef A) {
+  return A == "-mrecord-mcount" || A == "-mindirect-branch-cs-prefix" ||
+         A.startswith("-mharden-sls=") || A.startswith("-mfunction-return=") ||
+         A.startswith("-mindirect-branch=") || A == "-mindirect-branch-register" ||
+         A.startswith("-mpreferred-stack-boundary=") || A == "-pg" ||
+         A == "-mfentry" || A == "-mskip-rax-setup" ||
+         A.startswith("-falign-jumps=") || A.startswith("-falign-loops=");
+}
+
+bool isKbuildCheckerCall(llvm::ArrayRef<std::string> Args) {
+  bool Sparse = false, Kernel = false;
+  for (llvm::StringRef A : Args) {
+    Sparse |= A.startswith("--arch=") || A == "-Wbitwise";
+    Kernel |= A == "-D__KERNEL__";
+  }
+  return Sparse && Kernel;
+}
+
+std::vector<std::string> clangCompatibleArgs(llvm::ArrayRef<std::string> Args) {
+  std::vector<std::string> Out;
+  if (Args.empty())
+    return Out;
+  // Ask clang's own option table which options it does not know: gcc-only
+  // ones (-fconserve-stack, -fno-allow-store-data-races, ...) come back as
+  // unknown.
+  std::vector<const char *> Raw;
+  for (size_t I = 1; I < Args.size(); ++I)
+    Raw.push_back(Args[I].c_str());
+  unsigned MissingIndex = 0, MissingCount = 0;
+  llvm::opt::InputArgList Parsed = clang::driver::getDriverOptTable().ParseArgs(
+      Raw, MissingIndex, MissingCount);
+  std::vector<bool> Unknown(Raw.size(), false);
+  for (const llvm::opt::Arg *A : Parsed)
+    if (A->getOption().getKind() == llvm::opt::Option::UnknownClass &&
+        A->getIndex() < Raw.size())
+      Unknown[A->getIndex()] = true;
+
+  Out.push_back(Args[0]);
+  for (size_t I = 1; I < Args.size(); ++I) {
+    llvm::StringRef A = Args[I];
+    if (Unknown[I - 1] || isSparseOnly(A) || isUnsupportedForAnalysis(A))
+      continue;
+    // Dependency output: kbuild's -Wp,-MMD,file would make us write it.
+    if (A.startswith("-Wp,-M") || A == "-MD" || A == "-MMD")
+      continue;
+    if ((A == "-MF" || A == "-MT" || A == "-MQ") && I + 1 < Args.size()) {
+      ++I;
+      continue;
+    }
+    if (A.startswith("-Wimplicit-fallthrough=")) {
+      Out.push_back("-Wimplicit-fallthrough");
+      continue;
+    }
+    Out.push_back(A.str());
+  }
+  // gcc's warning names that clang lacks are harmless: say nothing of them.
+  Out.push_back("-Wno-unknown-warning-option");
+  Out.push_back("-Wno-ignored-optimization-argument");
+  Out.push_back("-Wno-unused-command-line-argument");
+  return Out;
+}
+
+clang::tooling::ArgumentsAdjuster getClangCompatibleArgsAdjuster() {
+  return [](const clang::tooling::CommandLineArguments &Args,
+            llvm::StringRef) { return clangCompatibleArgs(Args); };
+}
+
+} // namespace kthread_lint
