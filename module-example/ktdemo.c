@@ -12,8 +12,8 @@
  *               includes kthread_should_stop().
  *   producer  - kthread_create() + IS_ERR/PTR_ERR + wake_up_process(); a
  *               timed worker loop in the lost-wakeup-safe order.
- *   handshake - waits in wait_for_completion(); the module completes it
- *               *before* kthread_stop().
+ *   handshake - waits for a completion; the module completes it *before*
+ *               kthread_stop().
  *   oneshot   - does its job and returns without waiting to be stopped; the
  *               module pins its task with get_task_struct() so that the
  *               later kthread_stop() + put_task_struct() is safe.
@@ -121,11 +121,15 @@ static int ktdemo_handshake_fn(void *data)
 {
 	pr_info("handshake: started, waiting for release\n");
 	/*
-	 * wait_for_completion() sleeps uninterruptibly and kthread_stop() does
-	 * not complete it: whoever stops this thread must complete()
-	 * ktdemo_release first, then call kthread_stop().
+	 * This wait ends only with complete(&ktdemo_release): kthread_stop()
+	 * wakes the thread but does not complete the completion, so the wait
+	 * goes back to sleep. Whoever stops this thread must complete() first,
+	 * then call kthread_stop(). The sleep is TASK_IDLE: uninterruptible
+	 * (not even kthread_stop()'s TIF_NOTIFY_SIGNAL of v6.1+ ends it), yet
+	 * neither a hung task after hung_task_timeout_secs nor load, although
+	 * it lasts as long as the module is loaded.
 	 */
-	wait_for_completion(&ktdemo_release);
+	wait_for_completion_state(&ktdemo_release, TASK_IDLE);
 	pr_info("handshake: released\n");
 	/*
 	 * Do not return before being asked to: kthread_stop() is coming, and

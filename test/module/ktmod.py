@@ -181,7 +181,7 @@ def expected_findings(v, srcdir):
 WARN_RE = re.compile(r'(warning|error):', re.I)
 
 
-def kbuild(srcdir, kdir, w1=True, extra=()):
+def kbuild(srcdir, kdir, w1=True, extra=(), module=MODULE):
     """Build the module in srcdir with kbuild. Returns (ok, output, problems)."""
     cmd = ['make', '-C', kdir, f'M={os.path.abspath(srcdir)}', 'modules'] + list(extra)
     if w1:
@@ -189,7 +189,7 @@ def kbuild(srcdir, kdir, w1=True, extra=()):
     r = subprocess.run(cmd, capture_output=True, text=True)
     out = r.stdout + r.stderr
     problems = [l for l in out.splitlines() if WARN_RE.search(l)]
-    ok = r.returncode == 0 and not problems and os.path.isfile(os.path.join(srcdir, MODULE + '.ko'))
+    ok = r.returncode == 0 and not problems and os.path.isfile(os.path.join(srcdir, module + '.ko'))
     return ok, out, problems
 
 
