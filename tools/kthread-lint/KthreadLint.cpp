@@ -11,6 +11,7 @@
 #include "ClangTidyOptions.h"
 #include "CompilerFlags.h"
 #include "Findings.h"
+#include "Runner.h"
 #include "clang/Basic/Version.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -185,9 +186,13 @@ int main(int argc, const char **argv) {
   DefaultOptions.Checks = "-*,kthread-*";
   DefaultOptions.HeaderFilterRegex = HeaderFilter;
   DefaultOptions.SystemHeaders = false;
+  // Only kthread-* checks: clang-tidy's library also carries the static
+  // analyzer's and the compiler's diagnostics as checks, which a .clang-tidy
+  // or -checks='*' would otherwise turn on.
   ClangTidyOptions OverrideOptions;
-  if (!ChecksFilter.empty())
-    OverrideOptions.Checks = "-*," + ChecksFilter;
+  OverrideOptions.Checks =
+      (ChecksFilter.empty() ? "" : "-*," + ChecksFilter + ",") +
+      "-clang-analyzer-*,-clang-diagnostic-*";
   std::unique_ptr<ClangTidyOptionsProvider> Provider;
   auto FS = vfs::getRealFileSystem();
   if (!ConfigText.empty() || !ConfigFile.empty()) {
@@ -255,7 +260,7 @@ int main(int argc, const char **argv) {
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
   std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, *Adjusted, Files, BaseFS, ApplyFixes);
+      kthread_lint::runChecks(Context, *Adjusted, Files, BaseFS, ApplyFixes);
 
   std::vector<kthread_lint::Finding> Found;
   std::vector<kthread_lint::Failure> Failures;

@@ -1,0 +1,2 @@
+#include <linux/no_such_header.h>
+int x;

@@ -1,0 +1,99 @@
+//===--- Runner.cpp - kthread-lint ----------------------------------------===//
+
+#include "Runner.h"
+#include "ClangTidy.h"
+#include "ClangTidyModule.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/CompilerInvocation.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace clang::tooling;
+
+namespace kthread_lint {
+namespace {
+
+class ActionFactory : public FrontendActionFactory {
+public:
+  ActionFactory(ClangTidyContext &Context,
+                llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS)
+      : ConsumerFactory(Context, std::move(BaseFS)) {}
+
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<Action>(&ConsumerFactory);
+  }
+
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *DiagConsumer) override {
+    // As clang-tidy does, so that code guarded by __clang_analyzer__ parses
+    // the same way.
+    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    // No "N warnings generated." per file: findings are reported by us.
+    Invocation->getDiagnosticOpts().ShowCarets = false;
+    return FrontendActionFactory::runInvocation(Invocation, Files,
+                                                PCHContainerOps, DiagConsumer);
+  }
+
+private:
+  class Action : public ASTFrontendAction {
+  public:
+    Action(ClangTidyASTConsumerFactory *Factory) : Factory(Factory) {}
+    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                   StringRef File) override {
+      return Factory->createASTConsumer(CI, File);
+    }
+
+  private:
+    ClangTidyASTConsumerFactory *Factory;
+  };
+
+  ClangTidyASTConsumerFactory ConsumerFactory;
+};
+
+} // namespace
+
+std::vector<ClangTidyError>
+runChecks(ClangTidyContext &Context, const CompilationDatabase &Compilations,
+          llvm::ArrayRef<std::string> Files,
+          llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS,
+          bool ApplyAnyFix) {
+  ClangTool Tool(Compilations, Files,
+                 std::make_shared<PCHContainerOperations>(), BaseFS);
+  Tool.setPrintErrorMessage(false);
+  // ExtraArgs / ExtraArgsBefore of .clang-tidy files, as clang-tidy does.
+  Tool.appendArgumentsAdjuster([&Context](const CommandLineArguments &Args,
+                                          StringRef Filename) {
+    ClangTidyOptions Opts = Context.getOptionsForFile(Filename);
+    CommandLineArguments Adjusted = Args;
+    if (Opts.ExtraArgsBefore) {
+      auto I = Adjusted.begin();
+      if (I != Adjusted.end() && !StringRef(*I).startswith("-"))
+        ++I;
+      Adjusted.insert(I, Opts.ExtraArgsBefore->begin(),
+                      Opts.ExtraArgsBefore->end());
+    }
+    if (Opts.ExtraArgs)
+      Adjusted.insert(Adjusted.end(), Opts.ExtraArgs->begin(),
+                      Opts.ExtraArgs->end());
+    return Adjusted;
+  });
+  Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
+
+  ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr, true, ApplyAnyFix);
+  DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
+                       &DiagConsumer, /*ShouldOwnClient=*/false);
+  Context.setDiagnosticsEngine(&DE);
+  Tool.setDiagnosticConsumer(&DiagConsumer);
+
+  ActionFactory Factory(Context, std::move(BaseFS));
+  Tool.run(&Factory);
+  return DiagConsumer.take();
+}
+
+} // namespace kthread_lint
