@@ -30,3 +30,11 @@ config.environment["PATH"] = os.pathsep.join(
 if config.kernel_headers:
     config.available_features.add("kernel-headers")
     config.substitutions.append(("%kernel_headers", config.kernel_headers))
+
+# A clang-tidy of another major version, to show the plugin refuses it.
+import glob, re
+for candidate in sorted(glob.glob("/usr/bin/clang-tidy-[0-9]*")):
+    if not candidate.endswith("-" + config.llvm_major):
+        config.available_features.add("other-clang-tidy")
+        config.substitutions.append(("%other_clang_tidy", candidate))
+        break
