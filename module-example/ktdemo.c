@@ -5,14 +5,15 @@
  * This is kthread-lint's reference module: kthread-lint must report nothing
  * here, and every buggy variant under variants/ is this file with exactly one
  * mistake put in. The rules quoted in the comments are those of
- * include/linux/kthread.h and kernel/kthread.c (v5.17 to v6.x).
+ * include/linux/kthread.h and kernel/kthread.c; the module needs v6.1 or
+ * later (wait_for_completion_state()).
  *
  * Five threads, one per pattern:
  *   consumer  - kthread_run(); sleeps on a wait queue whose condition
  *               includes kthread_should_stop().
  *   producer  - kthread_create() + IS_ERR/PTR_ERR + wake_up_process(); a
  *               timed worker loop in the lost-wakeup-safe order.
- *   handshake - waits for a completion; the module completes it *before*
+ *   waiter    - waits for a completion; the module completes it *before*
  *               kthread_stop().
  *   oneshot   - does its job and returns without waiting to be stopped; the
  *               module pins its task with get_task_struct() so that the
@@ -42,11 +43,11 @@
  */
 static struct task_struct *consumer;
 static struct task_struct *producer;
-static struct task_struct *handshake;
+static struct task_struct *waiter;
 static struct task_struct *oneshot;
 
 static DECLARE_WAIT_QUEUE_HEAD(ktdemo_wq);	/* consumer sleeps here */
-static DECLARE_COMPLETION(ktdemo_release);	/* handshake waits on it */
+static DECLARE_COMPLETION(ktdemo_release);	/* the waiter sleeps on it */
 static atomic_t ktdemo_items = ATOMIC_INIT(0);	/* produced, not consumed */
 
 /*
@@ -117,9 +118,9 @@ static int ktdemo_producer_fn(void *data)
 	return 0;
 }
 
-static int ktdemo_handshake_fn(void *data)
+static int ktdemo_waiter_fn(void *data)
 {
-	pr_info("handshake: started, waiting for release\n");
+	pr_info("waiter: started, waiting for release\n");
 	/*
 	 * This wait ends only with complete(&ktdemo_release): kthread_stop()
 	 * wakes the thread but does not complete the completion, so the wait
@@ -130,13 +131,13 @@ static int ktdemo_handshake_fn(void *data)
 	 * it lasts as long as the module is loaded.
 	 */
 	wait_for_completion_state(&ktdemo_release, TASK_IDLE);
-	pr_info("handshake: released\n");
+	pr_info("waiter: released\n");
 	/*
 	 * Do not return before being asked to: kthread_stop() is coming, and
 	 * it must find a live task (see oneshot for the other way).
 	 */
 	ktdemo_sleep_until_stopped();
-	pr_info("handshake: exiting (stop requested: %d)\n",
+	pr_info("waiter: exiting (stop requested: %d)\n",
 		kthread_should_stop());
 	return 0;
 }
@@ -222,9 +223,9 @@ static int __init ktdemo_init(void)
 	set_user_nice(producer, 5);
 	wake_up_process(producer);
 
-	handshake = kthread_run(ktdemo_handshake_fn, NULL, "ktdemo-handshake");
-	if (IS_ERR(handshake)) {
-		err = PTR_ERR(handshake);
+	waiter = kthread_run(ktdemo_waiter_fn, NULL, "ktdemo-waiter");
+	if (IS_ERR(waiter)) {
+		err = PTR_ERR(waiter);
 		goto err_stop_producer;
 	}
 
@@ -235,7 +236,7 @@ static int __init ktdemo_init(void)
 	oneshot = kthread_create(ktdemo_oneshot_fn, NULL, "ktdemo-oneshot");
 	if (IS_ERR(oneshot)) {
 		err = PTR_ERR(oneshot);
-		goto err_stop_handshake;
+		goto err_stop_waiter;
 	}
 	get_task_struct(oneshot);
 	wake_up_process(oneshot);
@@ -251,9 +252,9 @@ static int __init ktdemo_init(void)
 err_stop_oneshot:
 	kthread_stop(oneshot);
 	put_task_struct(oneshot);
-err_stop_handshake:
+err_stop_waiter:
 	complete(&ktdemo_release);
-	kthread_stop(handshake);
+	kthread_stop(waiter);
 err_stop_producer:
 	kthread_stop(producer);
 err_stop_consumer:
@@ -276,8 +277,8 @@ static void __exit ktdemo_exit(void)
 	 * kthread_stop() would wait for it forever.
 	 */
 	complete(&ktdemo_release);
-	ret = kthread_stop(handshake);
-	pr_info("exit: handshake stopped (%d)\n", ret);
+	ret = kthread_stop(waiter);
+	pr_info("exit: waiter stopped (%d)\n", ret);
 
 	/* The producer before the consumer: nothing is produced unread. */
 	ret = kthread_stop(producer);
