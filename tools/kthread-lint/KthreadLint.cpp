@@ -11,7 +11,9 @@
 #include "ClangTidyOptions.h"
 #include "CompilerFlags.h"
 #include "Findings.h"
+#include "OutputFormats.h"
 #include "Runner.h"
+#include "ZeroConfig.h"
 #include "clang/Basic/Version.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -25,6 +27,11 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/WithColor.h"
+#include <fcntl.h>
+#include <functional>
+#include <set>
+#include <tuple>
+#include <unistd.h>
 #include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
@@ -81,11 +88,72 @@ cl::list<std::string> ExtraArgsBefore(
     cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print only findings and errors"),
                     cl::cat(Category));
+cl::opt<std::string> FormatName(
+    "format",
+    cl::desc("Output format: clang (default: clang-tidy's text), github\n"
+             "(workflow-command annotations), sarif (SARIF 2.1.0),\n"
+             "gitlab (Code Quality report), json (docs/output-formats.md)"),
+    cl::value_desc("clang|github|sarif|gitlab|json"), cl::cat(Category));
+cl::opt<std::string> OutputFile(
+    "output",
+    cl::desc("Write the findings to this file (atomically) instead of\n"
+             "standard output"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> BaseDirOpt(
+    "base-dir",
+    cl::desc("Paths in github/sarif/gitlab/json output and fingerprints are\n"
+             "relative to this directory (default: the git top-level of\n"
+             "the current directory, else the current directory)"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> BaselineFile(
+    "baseline",
+    cl::desc("Report only findings whose fingerprint is not in this\n"
+             "baseline (written by --write-baseline)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> WriteBaselineFile(
+    "write-baseline",
+    cl::desc("Write the fingerprints of all current findings to this file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> FailOnFindings(
+    "fail-on-findings",
+    cl::desc("As the kbuild checker (make C=1 CHECK=kthread-lint): exit 1\n"
+             "on findings, failing the build (default: exit 0, like sparse)"),
+    cl::cat(Category));
+cl::opt<std::string> KDirOpt(
+    "kdir",
+    cl::desc("Kernel build directory for module directories and files\n"
+             "without a compile database (default: $KDIR, then\n"
+             "/lib/modules/$(uname -r)/build, then the newest\n"
+             "/usr/src/linux-headers-*)"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<bool> Verbose("verbose",
+                      cl::desc("Say where compile commands come from"),
+                      cl::cat(Category));
+
+/// The options above that may reach us through kbuild's CHECKFLAGS (CF=),
+/// mixed with compiler flags: only their --name / --name=value spelling.
+bool isOwnKbuildOption(StringRef A) {
+  if (!A.consume_front("--"))
+    return false;
+  StringRef Name = A.split('=').first;
+  return Name == "format" || Name == "output" || Name == "base-dir" ||
+         Name == "baseline" || Name == "write-baseline" ||
+         Name == "fail-on-findings" || Name == "checks" || Name == "config" ||
+         Name == "config-file" || Name == "header-filter" || Name == "quiet" ||
+         Name == "export-fixes" || Name == "verbose" || Name == "kdir";
+}
 
 cl::extrahelp ExitHelp(R"(
 Compile commands come from -p <build-dir>, from a compile_commands.json in
 a parent directory of the first file, or from compiler flags given after
-'--' (kthread-lint file.c -- -I include -D__KERNEL__).
+'--' (kthread-lint file.c -- -I include -D__KERNEL__). Without any of them,
+a module directory (with a Kbuild or Makefile) or a kernel .c file is
+analysed with the flags kbuild uses for external modules, found once with
+the kernel headers (--kdir) and cached under $XDG_CACHE_HOME/kthread-lint.
+
+As kbuild's checker (make C=1 CHECK=kthread-lint, or C=2), findings are
+printed as file:line:col: warning: message [check] and the exit status is 0
+unless CF=--fail-on-findings is given (docs/kernel.md).
 
 Exit status:
   0  no findings
@@ -108,7 +176,8 @@ void validateInput(StringRef Path) {
                             ? std::string("no such file")
                             : EC.message()));
   if (sys::fs::is_directory(Status))
-    fail(Path + ": is a directory; pass the .c files, or -p <build-dir>");
+    fail(Path + ": is a directory without a Kbuild or Makefile; pass the .c "
+                "files, a module directory, or -p <build-dir>");
   if (!sys::fs::is_regular_file(Status))
     fail(Path + ": not a regular file");
   auto Buf = MemoryBuffer::getFile(Path);
@@ -120,12 +189,13 @@ void validateInput(StringRef Path) {
 
 std::unique_ptr<tooling::CompilationDatabase>
 loadCompilations(const std::optional<std::vector<std::string>> &FixedArgs,
-                 StringRef FirstInput) {
+                 StringRef FirstInput, StringRef ZeroConfigDir) {
   std::string Error;
   if (FixedArgs)
     return std::make_unique<tooling::FixedCompilationDatabase>(".", *FixedArgs);
-  if (BuildPath.getNumOccurrences()) {
-    SmallString<256> Json(BuildPath);
+  if (BuildPath.getNumOccurrences() || !ZeroConfigDir.empty()) {
+    SmallString<256> Json(ZeroConfigDir.empty() ? StringRef(BuildPath)
+                                                : ZeroConfigDir);
     sys::path::append(Json, "compile_commands.json");
     if (!sys::fs::exists(Json))
       fail(BuildPath + ": no compile_commands.json in this directory");
@@ -145,8 +215,46 @@ loadCompilations(const std::optional<std::vector<std::string>> &FixedArgs,
   return DB;
 }
 
+#ifndef KTHREAD_LINT_VERSION
+#define KTHREAD_LINT_VERSION "0.1.0"
+#endif
+
 void printVersion(raw_ostream &OS) {
-  OS << "kthread-lint 0.1.0\n  built with " << getClangFullVersion() << "\n";
+  OS << "kthread-lint " KTHREAD_LINT_VERSION "\n  built with "
+     << getClangFullVersion() << "\n";
+}
+
+/// Runs \p Fn with standard output going to \p Path ("/dev/null" to drop
+/// it; otherwise written atomically).
+void withStdoutTo(StringRef Path, const std::function<void()> &Fn) {
+  outs().flush();
+  fflush(stdout);
+  int Saved = dup(1);
+  std::optional<sys::fs::TempFile> Temp;
+  int FD;
+  if (Path == "/dev/null") {
+    FD = open("/dev/null", O_WRONLY);
+  } else {
+    auto T = sys::fs::TempFile::create(Path + ".tmp-%%%%%%");
+    if (!T)
+      fail(Path + ": " + toString(T.takeError()));
+    Temp.emplace(std::move(*T));
+    FD = Temp->FD;
+    sys::fs::setPermissions(
+        FD, static_cast<sys::fs::perms>(0666 & ~sys::fs::getUmask()));
+  }
+  dup2(FD, 1);
+  Fn();
+  outs().flush();
+  fflush(stdout);
+  dup2(Saved, 1);
+  close(Saved);
+  if (!Temp) {
+    close(FD);
+    return;
+  }
+  if (Error E = Temp->keep(Path))
+    fail(Path + ": " + toString(std::move(E)));
 }
 
 } // namespace
@@ -155,18 +263,35 @@ int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   (void)KthreadModuleAnchorSource;
 
-  // Flags after "--" are the compile command for every input.
-  std::vector<const char *> OwnArgs;
+  std::vector<std::string> RawArgs(argv + 1, argv + argc);
+  bool HasDashDash = llvm::is_contained(RawArgs, std::string("--"));
+  // kbuild's `$(CHECK) $(CHECKFLAGS) $(c_flags) file.c`: our own options
+  // (from CF=) are mixed into sparse's and the compiler's flags.
+  bool Kbuild = !HasDashDash && kthread_lint::isKbuildCheckerCall(RawArgs);
+
+  std::vector<const char *> OwnArgs{argv[0]};
   std::optional<std::vector<std::string>> FixedArgs;
-  for (int I = 0; I < argc; ++I) {
-    if (!FixedArgs && StringRef(argv[I]) == "--") {
-      FixedArgs.emplace();
-      continue;
+  if (Kbuild) {
+    FixedArgs.emplace();
+    for (int I = 1; I < argc - 1; ++I) {
+      if (isOwnKbuildOption(argv[I]))
+        OwnArgs.push_back(argv[I]);
+      else
+        FixedArgs->push_back(argv[I]);
     }
-    if (FixedArgs)
-      FixedArgs->push_back(argv[I]);
-    else
-      OwnArgs.push_back(argv[I]);
+    OwnArgs.push_back(argv[argc - 1]); // The source file.
+  } else {
+    // Flags after "--" are the compile command for every input.
+    for (int I = 1; I < argc; ++I) {
+      if (!FixedArgs && StringRef(argv[I]) == "--") {
+        FixedArgs.emplace();
+        continue;
+      }
+      if (FixedArgs)
+        FixedArgs->push_back(argv[I]);
+      else
+        OwnArgs.push_back(argv[I]);
+    }
   }
 
   cl::HideUnrelatedOptions(Category);
@@ -179,6 +304,16 @@ int main(int argc, const char **argv) {
     StringRef First = StringRef(ParseErrorStream.str()).trim().split('\n').first;
     First.consume_front("kthread-lint: ");
     fail(First);
+  }
+
+  using kthread_lint::OutputFormat;
+  OutputFormat Format = Kbuild ? OutputFormat::Kbuild : OutputFormat::Clang;
+  if (!FormatName.empty()) {
+    auto F = kthread_lint::parseOutputFormat(FormatName);
+    if (!F || (*F == OutputFormat::Kbuild && !Kbuild))
+      fail("--format=" + FormatName +
+           ": unknown format; use clang, github, sarif, gitlab or json");
+    Format = *F;
   }
 
   ClangTidyGlobalOptions GlobalOptions;
@@ -216,9 +351,9 @@ int main(int argc, const char **argv) {
         GlobalOptions, DefaultOptions, OverrideOptions, FS);
   }
 
+  SmallString<256> Cwd;
+  sys::fs::current_path(Cwd);
   if (ListChecks) {
-    SmallString<256> Cwd;
-    sys::fs::current_path(Cwd);
     std::string Probe = Inputs.empty() ? (Cwd + "/probe.c").str() : Inputs[0];
     std::vector<std::string> Names =
         getCheckNames(Provider->getOptions(Probe), false);
@@ -230,19 +365,85 @@ int main(int argc, const char **argv) {
   }
 
   if (Inputs.empty())
-    fail("no input files; usage: kthread-lint [options] <file.c>... "
+    fail("no input files; usage: kthread-lint [options] <file.c|module-dir>... "
          "[-- <compiler flags>]");
   std::vector<std::string> Files;
-  for (const std::string &In : Inputs) {
-    validateInput(In);
+  std::vector<std::string> ModuleDirs;
+  auto AddFile = [&](StringRef In) {
     SmallString<256> Abs(In);
     sys::fs::make_absolute(Abs);
     sys::path::remove_dots(Abs, true);
-    Files.push_back(Abs.str().str());
+    if (!llvm::is_contained(Files, Abs.str().str()))
+      Files.push_back(Abs.str().str());
+  };
+  for (const std::string &In : Inputs) {
+    if (!Kbuild && sys::fs::is_directory(In) && kthread_lint::isModuleDir(In)) {
+      SmallString<256> Abs(In);
+      sys::fs::make_absolute(Abs);
+      sys::path::remove_dots(Abs, true);
+      SmallString<256> Real;
+      if (!sys::fs::real_path(Abs, Real))
+        Abs = Real;
+      std::vector<std::string> Sources = kthread_lint::moduleSources(Abs);
+      if (Sources.empty())
+        fail(In + ": a module directory without .c files");
+      ModuleDirs.push_back(Abs.str().str());
+      for (const std::string &S : Sources)
+        AddFile(S);
+      continue;
+    }
+    validateInput(In);
+    AddFile(In);
   }
 
-  std::unique_ptr<tooling::CompilationDatabase> DB =
-      loadCompilations(FixedArgs, Files.front());
+  std::unique_ptr<tooling::CompilationDatabase> DB;
+  std::string ZeroConfigDir;
+  if (!FixedArgs && BuildPath.getNumOccurrences() == 0) {
+    // Zero-config: module directories, or kernel files without a database.
+    bool NeedKbuild = !ModuleDirs.empty();
+    std::string Error;
+    if (!NeedKbuild &&
+        !tooling::CompilationDatabase::autoDetectFromSource(Files.front(),
+                                                            Error)) {
+      if (!kthread_lint::looksLikeKernelSource(Files.front()))
+        fail(Files.front() +
+             ": no compile command: no compile_commands.json in its parent "
+             "directories; pass -p <build-dir>, or the compiler flags after "
+             "'--'");
+      NeedKbuild = true;
+    }
+    if (NeedKbuild) {
+      auto KDir = kthread_lint::findKernelDir(KDirOpt);
+      if (!KDir) {
+        std::string Why = toString(KDir.takeError());
+        if (ModuleDirs.empty())
+          fail(Files.front() +
+               ": no compile command: no compile_commands.json in its parent "
+               "directories, and " + Why +
+               "; or pass -p <build-dir>, or the compiler flags after '--'");
+        fail(Why);
+      }
+      kthread_lint::ZeroConfigRequest Req;
+      Req.KDir = *KDir;
+      Req.ModuleDirs = ModuleDirs;
+      Req.Verbose = Verbose;
+      for (const std::string &F : Files)
+        if (llvm::none_of(ModuleDirs, [&](const std::string &D) {
+              return StringRef(F).startswith(D + "/");
+            }))
+          Req.LooseFiles.push_back(F);
+      if (Verbose)
+        errs() << "kthread-lint: kernel build directory " << *KDir << "\n";
+      auto DbDir = kthread_lint::zeroConfigDatabase(Req);
+      if (!DbDir)
+        fail(toString(DbDir.takeError()));
+      ZeroConfigDir = *DbDir;
+    }
+  }
+  if (Kbuild)
+    DB = std::make_unique<tooling::FixedCompilationDatabase>(Cwd, *FixedArgs);
+  else
+    DB = loadCompilations(FixedArgs, Files.front(), ZeroConfigDir);
   for (const std::string &F : Files)
     if (DB->getCompileCommands(F).empty())
       fail(F + ": no compile command for it in the compile database");
@@ -266,13 +467,95 @@ int main(int argc, const char **argv) {
   std::vector<kthread_lint::Failure> Failures;
   kthread_lint::collectFindings(Errors, Found, Failures);
 
+  kthread_lint::OutputOptions OutOpts;
+  OutOpts.ToolVersion = KTHREAD_LINT_VERSION;
+  if (!BaseDirOpt.empty()) {
+    SmallString<256> B(BaseDirOpt);
+    sys::fs::make_absolute(B);
+    sys::path::remove_dots(B, true);
+    OutOpts.BaseDir = B.str().str();
+  } else if (Kbuild) {
+    OutOpts.BaseDir = Cwd.str().str();
+  } else {
+    OutOpts.BaseDir = kthread_lint::defaultBaseDir(Cwd);
+  }
+  kthread_lint::computeFingerprints(Found, OutOpts.BaseDir);
+
+  if (!WriteBaselineFile.empty())
+    if (Error E = kthread_lint::writeFileAtomically(
+            WriteBaselineFile, [&](raw_ostream &OS) {
+              kthread_lint::writeBaseline(OS, Found, OutOpts);
+            }))
+      fail(toString(std::move(E)));
+
+  // Baselined findings are dropped from every output and the exit status.
+  std::set<std::tuple<std::string, unsigned, std::string>> Suppressed;
+  if (!BaselineFile.empty()) {
+    auto Known = kthread_lint::readBaseline(BaselineFile);
+    if (!Known)
+      fail(toString(Known.takeError()));
+    std::vector<kthread_lint::Finding> Kept;
+    for (kthread_lint::Finding &F : Found) {
+      if (Known->count(F.Fingerprint))
+        Suppressed.insert({F.Where.File, F.Where.Offset, F.Check});
+      else
+        Kept.push_back(std::move(F));
+    }
+    Found = std::move(Kept);
+  }
+
   std::vector<ClangTidyError> KthreadErrors;
   for (const ClangTidyError &E : Errors)
-    if (StringRef(E.DiagnosticName).startswith("kthread-"))
+    if (StringRef(E.DiagnosticName).startswith("kthread-") &&
+        !Suppressed.count({E.Message.FilePath, E.Message.FileOffset,
+                           E.DiagnosticName}))
       KthreadErrors.push_back(E);
-  unsigned WarningsAsErrors = 0;
-  handleErrors(KthreadErrors, Context, ApplyFixes ? FB_Fix : FB_NoFix,
-               WarningsAsErrors, BaseFS);
+
+  auto RunHandleErrors = [&] {
+    unsigned WarningsAsErrors = 0;
+    handleErrors(KthreadErrors, Context, ApplyFixes ? FB_Fix : FB_NoFix,
+                 WarningsAsErrors, BaseFS);
+  };
+  StringRef Out = OutputFile.empty() ? StringRef("-") : StringRef(OutputFile);
+  switch (Format) {
+  case OutputFormat::Clang:
+    if (Out == "-")
+      RunHandleErrors();
+    else
+      withStdoutTo(Out, RunHandleErrors);
+    break;
+  default:
+    // Fix-its are applied by clang-tidy's reporter; its text is not wanted.
+    if (ApplyFixes)
+      withStdoutTo("/dev/null", RunHandleErrors);
+    auto Write = [&](raw_ostream &OS) {
+      switch (Format) {
+      case OutputFormat::Github:
+        kthread_lint::writeGithub(OS, Found, Failures, OutOpts);
+        break;
+      case OutputFormat::Sarif:
+        kthread_lint::writeSarif(OS, Found, Failures, OutOpts);
+        break;
+      case OutputFormat::Gitlab:
+        kthread_lint::writeGitlab(OS, Found, Failures, OutOpts);
+        break;
+      case OutputFormat::Json:
+        kthread_lint::writeJson(OS, Found, Failures, OutOpts);
+        break;
+      default:
+        kthread_lint::writeKbuild(OS, Found, OutOpts);
+        break;
+      }
+    };
+    if (Format == OutputFormat::Kbuild && Out == "-") {
+      // Like a compiler's (and sparse's) warnings: on standard error.
+      Write(errs());
+    } else if (Error E = kthread_lint::writeFileAtomically(Out, Write)) {
+      fail(toString(std::move(E)));
+    }
+    break;
+  }
+
   if (!ExportFixes.empty()) {
     std::error_code EC;
     raw_fd_ostream OS(ExportFixes, EC, sys::fs::OF_None);
@@ -285,5 +568,8 @@ int main(int argc, const char **argv) {
         << "cannot analyse " << F.File << ": " << F.Reason << "\n";
   if (!Failures.empty())
     return CannotAnalyse;
-  return Found.empty() ? NoFindings : Findings;
+  if (Found.empty())
+    return NoFindings;
+  // As kbuild's checker, findings do not fail the build unless asked to.
+  return Kbuild && !FailOnFindings ? NoFindings : Findings;
 }
