@@ -9,6 +9,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include <unistd.h>
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <map>
@@ -146,6 +148,22 @@ std::vector<CheckInfo> registeredChecks() {
   return Out;
 }
 
+/// SARIF wants a rule's name to differ from its id: kthread-missing-is-err
+/// is named KthreadMissingIsErr.
+static std::string ruleName(llvm::StringRef Check) {
+  std::string Out;
+  bool Up = true;
+  for (char C : Check) {
+    if (C == '-' || C == '_') {
+      Up = true;
+      continue;
+    }
+    Out += Up ? static_cast<char>(toupper(static_cast<unsigned char>(C))) : C;
+    Up = false;
+  }
+  return Out;
+}
+
 static std::string helpUri(llvm::StringRef Check) {
   return (llvm::Twine(KTHREAD_LINT_DOCS_URL) + "/" + Check + ".md").str();
 }
@@ -154,21 +172,40 @@ static std::string helpUri(llvm::StringRef Check) {
 // Paths.
 //===----------------------------------------------------------------------===//
 
+/// `git rev-parse --show-toplevel` run in \p Dir ("" when not in a work
+/// tree, or without git).
+static std::string gitTopLevel(llvm::StringRef Dir) {
+  auto Git = llvm::sys::findProgramByName("git");
+  if (!Git)
+    return "";
+  llvm::SmallString<128> Out;
+  int FD;
+  if (llvm::sys::fs::createTemporaryFile("kthread-lint-git", "txt", FD, Out))
+    return "";
+  ::close(FD);
+  std::string OutPath = Out.str().str();
+  std::optional<llvm::StringRef> Redirects[] = {
+      llvm::StringRef("/dev/null"), llvm::StringRef(OutPath),
+      llvm::StringRef("/dev/null")};
+  std::string DirArg = Dir.str();
+  int RC = llvm::sys::ExecuteAndWait(
+      *Git, {*Git, "-C", DirArg, "rev-parse", "--show-toplevel"},
+      std::nullopt, Redirects);
+  std::string Top;
+  if (RC == 0)
+    if (auto Buf = llvm::MemoryBuffer::getFile(OutPath))
+      Top = (*Buf)->getBuffer().trim().str();
+  llvm::sys::fs::remove(OutPath);
+  return Top;
+}
+
 std::string defaultBaseDir(llvm::StringRef Dir) {
-  // Walk up looking for .git (a directory, or a file for worktrees and
-  // submodules), as `git rev-parse --show-toplevel` would find it.
   llvm::SmallString<256> Cur(Dir);
   llvm::sys::fs::make_absolute(Cur);
   llvm::sys::path::remove_dots(Cur, true);
-  llvm::SmallString<256> Real;
-  if (!llvm::sys::fs::real_path(Cur, Real))
-    Cur = Real;
-  for (llvm::StringRef P = Cur; !P.empty(); P = llvm::sys::path::parent_path(P)) {
-    llvm::SmallString<256> Git(P);
-    llvm::sys::path::append(Git, ".git");
-    if (llvm::sys::fs::exists(Git))
-      return P.str();
-  }
+  std::string Top = gitTopLevel(Cur);
+  if (!Top.empty())
+    return Top;
   return Cur.str().str();
 }
 
@@ -303,7 +340,7 @@ void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     RuleIndex[C.Id] = Rules.size();
     Rules.push_back(Object{
         {"id", C.Id},
-        {"name", C.Id},
+        {"name", ruleName(C.Id)},
         {"shortDescription", Object{{"text", withPeriod(C.ShortDescription)}}},
         {"fullDescription", Object{{"text", withPeriod(C.FullDescription)}}},
         {"help", Object{{"text", withPeriod(C.FullDescription) +
