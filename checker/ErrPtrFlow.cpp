@@ -11,9 +11,13 @@ namespace {
 
 /// What a value may be on some path reaching a point.
 enum : unsigned {
-  MayBeErr = 1,    ///< An ERR_PTR.
-  MayBeValid = 2,  ///< A valid handle (or, for storage, anything else).
-  NullTested = 4,  ///< A NULL test let it through: the author thinks it safe.
+  MayBeErr = 1,     ///< An ERR_PTR.
+  MayBeValid = 2,   ///< A valid handle, not started yet (or, for storage,
+                    ///< anything else).
+  NullTested = 4,   ///< A NULL test let it through: the author thinks it safe.
+  ValidStarted = 8, ///< A valid handle already woken, parked, stopped, or
+                    ///< handed to code we cannot see.
+  AnyValid = MayBeValid | ValidStarted,
 };
 
 /// A tracked value: a creation result, or the content of a field or global
@@ -109,6 +113,8 @@ private:
   std::optional<Tracked> valueOf(const Expr *E, State &S);
   /// Applies \p Mask to every place holding \p V.
   static void narrow(State &S, ValueId V, unsigned Keep, unsigned Add);
+  /// Marks \p V as woken (or out of sight) in every place holding it.
+  static void start(State &S, ValueId V);
   std::optional<Test> testOf(const Expr *E, State &S, int Depth = 0);
   void assign(const std::optional<AccessPath> &To, const Expr *From,
               const Stmt *Store, State &S);
@@ -163,6 +169,22 @@ void Analysis::narrow(State &S, ValueId V, unsigned Keep, unsigned Add) {
   for (auto &[P, B] : S.Bound)
     if (B.V == V)
       B.Flags = (B.Flags & Keep) | Add;
+}
+
+void Analysis::start(State &S, ValueId V) {
+  for (auto &[P, B] : S.Bound)
+    if (B.V == V && (B.Flags & MayBeValid))
+      B.Flags = (B.Flags & ~unsigned(MayBeValid)) | ValidStarted;
+}
+
+/// Calls that take a handle without starting the thread or keeping it.
+static bool keepsThreadAsleep(llvm::StringRef Name) {
+  if (std::optional<HandleOp> Op = lookupHandleOp(Name))
+    return *Op == HandleOp::Bind || *Op == HandleOp::GetRef ||
+           *Op == HandleOp::PutRef;
+  return isErrPtrAccessor(Name) || Name == "set_user_nice" ||
+         Name.startswith("sched_set") || Name == "kthread_data" ||
+         Name == "kthread_set_per_cpu" || Name == "task_pid_nr";
 }
 
 void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
@@ -264,6 +286,12 @@ void Analysis::nullTest(const Expr *Test, const Expr *Tested,
 }
 
 void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
+  if (const auto *RS = dyn_cast<ReturnStmt>(St)) {
+    if (RS->getRetValue()) // The caller's business from here on.
+      if (std::optional<Tracked> V = valueOf(RS->getRetValue(), S))
+        start(S, V->V);
+    return;
+  }
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls())
       if (const auto *VD = dyn_cast<VarDecl>(D)) {
@@ -289,13 +317,22 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     if (const FunctionDecl *FD = C->getDirectCallee())
       if (const auto *FA = FD->getAttr<FormatAttr>())
         FormatArg = FA->getFormatIdx() - 1;
-    for (unsigned I = 0; I < C->getNumArgs() && I < FormatArg; ++I)
+    for (unsigned I = 0; I < C->getNumArgs() && I < FormatArg; ++I) {
       use(C->getArg(I), C, Name, S, Out);
+      // Woken, parked, stopped, or handed to code we cannot follow.
+      if (!keepsThreadAsleep(Name))
+        if (std::optional<Tracked> V = valueOf(C->getArg(I), S))
+          start(S, V->V);
+    }
     return;
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (BO->getOpcode() == BO_Assign) {
-      assign(accessPathOf(BO->getLHS()), BO->getRHS(), BO, S);
+      std::optional<AccessPath> To = accessPathOf(BO->getLHS());
+      if (!To) // Stored where we cannot follow it.
+        if (std::optional<Tracked> V = valueOf(BO->getRHS(), S))
+          start(S, V->V);
+      assign(To, BO->getRHS(), BO, S);
       return;
     }
     if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
@@ -351,13 +388,13 @@ bool Analysis::refine(const CFGBlock &B, unsigned Branch, State &S) {
   bool BranchTrue = Branch == 0;
   if (Tst->IsErrTest) {
     bool Err = BranchTrue == Tst->TrueMeans;
-    narrow(S, Tst->V, (Err ? MayBeErr : MayBeValid) | NullTested, 0);
+    narrow(S, Tst->V, (Err ? MayBeErr : AnyValid) | NullTested, 0);
     // Infeasible when no place can hold what the branch says.
     bool AnyHolds = false, AnyFeasible = false;
     for (const auto &[P, B] : S.Bound)
       if (B.V == Tst->V) {
         AnyHolds = true;
-        AnyFeasible |= (B.Flags & (MayBeErr | MayBeValid)) != 0;
+        AnyFeasible |= (B.Flags & (MayBeErr | AnyValid)) != 0;
       }
     return !AnyHolds || AnyFeasible;
   }
@@ -422,6 +459,21 @@ void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
       transfer(*B, S, &Out);
   }
   const State &Exit = In[G->getExit().getBlockID()];
+  std::map<const ThreadCreation *, ErrPtrFacts::NotStarted> Sleeping;
+  for (const auto &[P, Bd] : Exit.Bound) {
+    const ThreadCreation *TC = creationOf(Bd.V);
+    if (!TC)
+      continue;
+    ErrPtrFacts::NotStarted &NS = Sleeping[TC];
+    NS.Creation = TC;
+    NS.OnSomePath |= (Bd.Flags & MayBeValid) != 0;
+    NS.StartedOnSomePath |= (Bd.Flags & ValidStarted) != 0;
+    if (P.Persistent)
+      NS.StoredIn.push_back(HandleKey::of(P));
+  }
+  for (auto &[TC, NS] : Sleeping)
+    if (NS.OnSomePath)
+      Out.NotStartedAtExit.push_back(NS);
   for (const auto &[P, Bd] : Exit.Bound) {
     const ThreadCreation *TC = creationOf(Bd.V);
     if (TC && P.Persistent && (Bd.Flags & MayBeErr) && Bd.Store)

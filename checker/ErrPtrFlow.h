@@ -50,7 +50,18 @@ struct ErrPtrFacts {
     std::string Callee;
   };
 
+  /// A created thread that, on some path to the function's return, was
+  /// neither woken, parked, stopped, nor handed to code we cannot see.
+  struct NotStarted {
+    const ThreadCreation *Creation = nullptr;
+    bool OnSomePath = false;
+    bool StartedOnSomePath = false;
+    /// Fields and globals it is kept in at the return.
+    std::vector<HandleKey> StoredIn;
+  };
+
   std::vector<NullTest> NullTests;
+  std::vector<NotStarted> NotStartedAtExit;
   std::vector<UnsafeUse> UnsafeUses;
   std::vector<LeftInStorage> Left;
   std::vector<GuardedUse> GuardedUses;

@@ -21,8 +21,10 @@ KthreadCheck::KthreadCheck(StringRef Name, ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
       // Users' own wrappers around kthread_create/kthread_run; a global
       // option so that every check sees the same creation sites.
-      CreateFunctions(Options.getLocalOrGlobal("CreateFunctions", "")) {
+      CreateFunctions(Options.getLocalOrGlobal("CreateFunctions", "")),
+      StopTestFunctions(Options.getLocalOrGlobal("StopTestFunctions", "")) {
   Config.ExtraCreateFunctions = splitList(CreateFunctions);
+  Config.ExtraStopTests = splitList(StopTestFunctions);
 }
 
 std::vector<std::string> KthreadCheck::listOption(StringRef Name,
@@ -32,6 +34,7 @@ std::vector<std::string> KthreadCheck::listOption(StringRef Name,
 
 void KthreadCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CreateFunctions", CreateFunctions);
+  Options.store(Opts, "StopTestFunctions", StopTestFunctions);
 }
 
 void KthreadCheck::registerMatchers(MatchFinder *Finder) {

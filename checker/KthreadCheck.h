@@ -36,6 +36,8 @@ protected:
 
 private:
   std::string CreateFunctions;
+  /// Users' own predicates that test kthread_should_stop().
+  std::string StopTestFunctions;
   ModelConfig Config;
 };
 

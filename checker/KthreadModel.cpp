@@ -1,10 +1,12 @@
 //===--- KthreadModel.cpp - kthread-lint ----------------------------------===//
 
 #include "KthreadModel.h"
+#include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace clang::tidy::kthread {
 
@@ -447,6 +449,8 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
   B.finish();
 }
 
+KthreadModel::~KthreadModel() = default;
+
 bool KthreadModel::isCreateWrapper(llvm::StringRef Name) const {
   return !Name.empty() &&
          llvm::is_contained(Config.ExtraCreateFunctions, Name);
@@ -531,6 +535,110 @@ const CFG *KthreadModel::cfgOf(const FunctionDecl *FD) const {
 
 const FunctionDecl *KthreadModel::definitionOf(const FunctionDecl *FD) const {
   return FD ? FD->getDefinition() : nullptr;
+}
+
+bool KthreadModel::isStopTestName(llvm::StringRef Name) const {
+  return isStopTest(Name) || llvm::is_contained(Config.ExtraStopTests, Name);
+}
+
+namespace {
+/// Finds a stop test in a subtree, following calls of defined functions.
+class StopTestFinder : public RecursiveASTVisitor<StopTestFinder> {
+public:
+  StopTestFinder(const KthreadModel &M, unsigned Depth) : M(M), Depth(Depth) {}
+  bool Found = false;
+  bool VisitCallExpr(CallExpr *C) {
+    const FunctionDecl *Callee = C->getDirectCallee();
+    if (!Callee)
+      return true;
+    if (const IdentifierInfo *II = Callee->getIdentifier())
+      if (M.isStopTestName(II->getName())) {
+        Found = true;
+        return false;
+      }
+    if (Depth > 0)
+      if (const FunctionDecl *Def = Callee->getDefinition())
+        if (Def->hasBody() && M.testsStop(Def->getBody(), Depth - 1)) {
+          Found = true;
+          return false;
+        }
+    return true;
+  }
+
+private:
+  const KthreadModel &M;
+  unsigned Depth;
+};
+} // namespace
+
+bool KthreadModel::testsStop(const Stmt *S, unsigned Depth) const {
+  if (!S)
+    return false;
+  StopTestFinder F(*this, Depth);
+  F.TraverseStmt(const_cast<Stmt *>(S));
+  return F.Found;
+}
+
+std::optional<std::pair<const CFGBlock *, unsigned>>
+KthreadModel::cfgPosition(const FunctionDecl *FD, const Stmt *S) const {
+  FD = FD->getDefinition() ? FD->getDefinition() : FD;
+  const CFG *G = cfgOf(FD);
+  if (!G)
+    return std::nullopt;
+  auto [It, New] = CfgIndex.try_emplace(FD);
+  if (New)
+    for (const CFGBlock *B : *G) {
+      unsigned I = 0;
+      for (const CFGElement &E : *B) {
+        if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
+          It->second.try_emplace(CS->getStmt(), std::make_pair(B, I));
+        ++I;
+      }
+    }
+  auto P = It->second.find(S);
+  if (P == It->second.end())
+    return std::nullopt;
+  return P->second;
+}
+
+bool KthreadModel::reaches(const FunctionDecl *FD, const Stmt *From,
+                           const Stmt *To) const {
+  auto A = cfgPosition(FD, From), B = cfgPosition(FD, To);
+  if (!A || !B)
+    return false;
+  if (A->first == B->first && A->second < B->second)
+    return true;
+  llvm::SmallPtrSet<const CFGBlock *, 32> Seen;
+  llvm::SmallVector<const CFGBlock *, 32> Work;
+  for (const CFGBlock::AdjacentBlock &Succ : A->first->succs())
+    if (const CFGBlock *SB = Succ.getReachableBlock())
+      Work.push_back(SB);
+  while (!Work.empty()) {
+    const CFGBlock *Blk = Work.pop_back_val();
+    if (!Seen.insert(Blk).second)
+      continue;
+    if (Blk == B->first)
+      return true;
+    for (const CFGBlock::AdjacentBlock &Succ : Blk->succs())
+      if (const CFGBlock *SB = Succ.getReachableBlock())
+        Work.push_back(SB);
+  }
+  return false;
+}
+
+llvm::SmallVector<const ThreadCreation *, 2>
+KthreadModel::creationsFor(const HandleUse &U) const {
+  llvm::SmallVector<const ThreadCreation *, 2> R;
+  if (!U.Key)
+    return R;
+  for (const ThreadCreation &TC : Creations) {
+    if (!(TC.Key == U.Key))
+      continue;
+    if (U.Key.Kind == HandleKey::Local && TC.Enclosing != U.Enclosing)
+      continue;
+    R.push_back(&TC);
+  }
+  return R;
 }
 
 } // namespace clang::tidy::kthread

@@ -118,14 +118,20 @@ struct HandleUse {
 struct ModelConfig {
   /// User functions that wrap a creation API and return its result.
   std::vector<std::string> ExtraCreateFunctions;
+  /// User predicates that test kthread_should_stop() for the thread.
+  std::vector<std::string> ExtraStopTests;
   bool operator==(const ModelConfig &O) const {
-    return ExtraCreateFunctions == O.ExtraCreateFunctions;
+    return ExtraCreateFunctions == O.ExtraCreateFunctions &&
+           ExtraStopTests == O.ExtraStopTests;
   }
 };
+
+struct ThreadFacts;
 
 class KthreadModel {
 public:
   KthreadModel(ASTContext &Ctx, ModelConfig Config);
+  ~KthreadModel();
 
   /// The model of the translation unit being matched; built on the first
   /// call and shared until the next translation unit starts.
@@ -152,6 +158,24 @@ public:
   /// Functions with a body in this translation unit, by declaration.
   const FunctionDecl *definitionOf(const FunctionDecl *FD) const;
 
+  /// What \p FD and its callees (to CalleeDepth) do about stopping.
+  const ThreadFacts &threadFacts(const FunctionDecl *FD) const;
+  /// True when \p S tests kthread_should_stop() (or a variant or configured
+  /// predicate), itself or in a called function of this translation unit.
+  bool testsStop(const Stmt *S, unsigned Depth = 3) const;
+  bool isStopTestName(llvm::StringRef Name) const;
+
+  /// True when, in \p FD's CFG, some path leads from \p From to \p To
+  /// (both evaluated statements of \p FD).
+  bool reaches(const FunctionDecl *FD, const Stmt *From, const Stmt *To) const;
+  /// The CFG block and element index of \p S in \p FD's CFG.
+  std::optional<std::pair<const CFGBlock *, unsigned>>
+  cfgPosition(const FunctionDecl *FD, const Stmt *S) const;
+
+  /// The creations whose handle a stop site's argument names: the same
+  /// local in the same function, or the same field or global anywhere.
+  llvm::SmallVector<const ThreadCreation *, 2> creationsFor(const HandleUse &U) const;
+
 private:
   friend class ModelBuilder;
   ASTContext &Ctx;
@@ -162,6 +186,11 @@ private:
   llvm::DenseMap<const CallExpr *, size_t> CreationByCall;
   std::map<HandleKey, std::vector<const FunctionDecl *>> Readers;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> Cfgs;
+  mutable llvm::DenseMap<const FunctionDecl *,
+                         llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
+      CfgIndex;
+  mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
+  mutable llvm::DenseMap<const FunctionDecl *, bool> StopTesters;
 };
 
 } // namespace clang::tidy::kthread

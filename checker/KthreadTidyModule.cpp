@@ -8,6 +8,9 @@
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
 #include "MissingIsErrCheck.h"
+#include "MissingShouldStopCheck.h"
+#include "NeverWokenCheck.h"
+#include "StopOrderingCheck.h"
 
 namespace clang::tidy {
 namespace kthread {
@@ -16,6 +19,10 @@ class KthreadModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
     CheckFactories.registerCheck<MissingIsErrCheck>("kthread-missing-is-err");
+    CheckFactories.registerCheck<MissingShouldStopCheck>(
+        "kthread-missing-should-stop");
+    CheckFactories.registerCheck<NeverWokenCheck>("kthread-never-woken");
+    CheckFactories.registerCheck<StopOrderingCheck>("kthread-stop-ordering");
   }
 };
 

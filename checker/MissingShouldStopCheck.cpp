@@ -1,0 +1,153 @@
+//===--- MissingShouldStopCheck.cpp - kthread-lint ------------------------===//
+
+#include "MissingShouldStopCheck.h"
+#include "ThreadFacts.h"
+#include "clang/Lex/Preprocessor.h"
+#include <set>
+
+namespace clang::tidy::kthread {
+
+/// KERNEL_VERSION(6, 1, 0): from about here kthread_stop() sets
+/// TIF_NOTIFY_SIGNAL, which ends interruptible waits.
+constexpr unsigned StopInterruptsFrom = (6 << 16) | (1 << 8);
+
+bool interruptibleWaitsHang(llvm::StringRef OldestKernel,
+                            const Preprocessor *PP) {
+  if (!OldestKernel.empty()) {
+    unsigned Major = 0, Minor = 0;
+    auto [MajorText, Rest] = OldestKernel.split('.');
+    if (MajorText.getAsInteger(10, Major))
+      return true; // An unreadable option errs on the side of reporting.
+    Rest.split('.').first.getAsInteger(10, Minor);
+    return ((Major << 16) | (Minor << 8)) < StopInterruptsFrom;
+  }
+  if (!PP)
+    return false;
+  const IdentifierInfo *II = PP->getIdentifierInfo("LINUX_VERSION_CODE");
+  const MacroInfo *MI = PP->getMacroInfo(II);
+  if (!MI || MI->getNumTokens() != 1 ||
+      !MI->getReplacementToken(0).is(tok::numeric_constant))
+    return false;
+  const Token &T = MI->getReplacementToken(0);
+  llvm::StringRef Text(T.getLiteralData(), T.getLength());
+  unsigned Code = 0;
+  if (Text.getAsInteger(0, Code))
+    return false;
+  return Code < StopInterruptsFrom;
+}
+
+MissingShouldStopCheck::MissingShouldStopCheck(StringRef Name,
+                                               ClangTidyContext *Context)
+    : KthreadCheck(Name, Context),
+      OldestKernel(Options.getLocalOrGlobal("OldestKernel", "")) {}
+
+void MissingShouldStopCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  KthreadCheck::storeOptions(Opts);
+  Options.store(Opts, "OldestKernel", OldestKernel);
+}
+
+void MissingShouldStopCheck::registerPPCallbacks(const SourceManager &,
+                                                 Preprocessor *PP,
+                                                 Preprocessor *) {
+  this->PP = PP;
+}
+
+static const char *describe(SyncKind K) {
+  switch (K) {
+  case SyncKind::Completion:
+    return "completion";
+  case SyncKind::WaitQueue:
+    return "wait queue";
+  case SyncKind::Semaphore:
+    return "semaphore";
+  default:
+    return "wake-up";
+  }
+}
+
+/// Whether the stopper signals what the thread waits on, before or after
+/// the stop; either way the wait is not this check's to report (after the
+/// stop is kthread-stop-ordering's).
+static bool stopperSignals(const KthreadModel &M, const HandleUse &Stop,
+                           const BlindWait &W) {
+  if (W.Kind == SyncKind::Sleep)
+    return false;
+  // An object we cannot name (a local passed as the thread's data) is
+  // assumed to be any of the same kind the stopper signals.
+  for (const SignalSite &S : collectSyncSites(M, Stop.Enclosing))
+    if (S.IsSignal && S.Kind == W.Kind &&
+        (!W.Object || S.Object == W.Object) &&
+        (M.reaches(Stop.Enclosing, S.Call, Stop.Call) ||
+         M.reaches(Stop.Enclosing, Stop.Call, S.Call)))
+      return true;
+  return false;
+}
+
+void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
+  bool Interruptible = interruptibleWaitsHang(OldestKernel, PP);
+  std::set<SourceLocation> Reported;
+  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
+    if (!Fn->hasBody())
+      continue;
+    const ThreadFacts &F = M.threadFacts(Fn);
+    const HandleUse &Stop = *Stops.front();
+    auto NoteStop = [&] {
+      diag(Stop.Call->getBeginLoc(),
+           "'%0' called here waits for '%1' to return", DiagnosticIDs::Note)
+          << Stop.Call->getDirectCallee()->getName() << Fn->getName();
+    };
+    auto NoteCaller = [&](const FunctionDecl *In) {
+      if (In != Fn)
+        diag(Fn->getLocation(), "'%0' is reached from thread function '%1'",
+             DiagnosticIDs::Note)
+            << In->getName() << Fn->getName();
+    };
+    for (const ForeverLoop &L : F.Loops) {
+      if (!Reported.insert(L.Loc).second)
+        continue;
+      diag(L.Loc, "this loop in the function of a stopped thread never tests "
+                  "kthread_should_stop() and nothing else ends it: "
+                  "kthread_stop() will wait forever for '%0' to return, "
+                  "hanging its caller (rmmod, remove) in D state; test "
+                  "kthread_should_stop() in the loop condition")
+          << Fn->getName();
+      NoteCaller(L.In);
+      NoteStop();
+    }
+    for (const BlindWait &W : F.Waits) {
+      if (W.Interruptible && !Interruptible)
+        continue;
+      if (llvm::any_of(Stops, [&](const HandleUse *S) {
+            return stopperSignals(M, *S, W);
+          }))
+        continue;
+      if (!Reported.insert(W.Loc).second)
+        continue;
+      if (W.Kind == SyncKind::Sleep)
+        diag(W.Loc, "'schedule()' sleeps in a loop that never tests "
+                    "kthread_should_stop(): the wake-up from kthread_stop() "
+                    "finds the loop condition unchanged and the thread sleeps "
+                    "again, so kthread_stop() waits forever; test "
+                    "kthread_should_stop() after setting the task state");
+      else
+        diag(W.Loc,
+             "'%0' blocks the thread in a way kthread_stop() does not end%1: "
+             "kthread_stop() wakes the thread once and waits for it to return, "
+             "but it goes back to waiting on %2 '%3', so kthread_stop() waits "
+             "forever; %4")
+            << W.Api
+            << (W.Interruptible ? " on kernels before v6.1" : "")
+            << describe(W.Kind)
+            << (W.ObjectText.empty() ? std::string("?") : W.ObjectText)
+            << (W.Kind == SyncKind::WaitQueue
+                    ? "add kthread_should_stop() to the wait condition"
+                    : "use a timed or interruptible wait in a loop that tests "
+                      "kthread_should_stop(), or signal it before "
+                      "kthread_stop()");
+      NoteCaller(W.In);
+      NoteStop();
+    }
+  }
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,156 @@
+//===--- StopOrderingCheck.cpp - kthread-lint -----------------------------===//
+
+#include "StopOrderingCheck.h"
+#include "MissingShouldStopCheck.h"
+#include "ThreadFacts.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
+#include <set>
+
+namespace clang::tidy::kthread {
+
+StopOrderingCheck::StopOrderingCheck(StringRef Name, ClangTidyContext *Context)
+    : KthreadCheck(Name, Context),
+      OldestKernel(Options.getLocalOrGlobal("OldestKernel", "")) {}
+
+void StopOrderingCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  KthreadCheck::storeOptions(Opts);
+  Options.store(Opts, "OldestKernel", OldestKernel);
+}
+
+void StopOrderingCheck::registerPPCallbacks(const SourceManager &,
+                                            Preprocessor *PP, Preprocessor *) {
+  this->PP = PP;
+}
+
+/// The statement of \p Body whose value is \p E (`kthread_stop(t);`,
+/// `ret = kthread_stop(t);`) and the statement after it.
+static std::pair<const Stmt *, const Stmt *>
+statementAndNext(const Stmt *Body, const Expr *E) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const Expr *E;
+    std::pair<const Stmt *, const Stmt *> Found{nullptr, nullptr};
+    bool VisitCompoundStmt(CompoundStmt *CS) {
+      auto Children = llvm::to_vector(CS->body());
+      for (size_t I = 0; I < Children.size(); ++I) {
+        const Stmt *S = Children[I];
+        const Expr *V = dyn_cast<Expr>(S);
+        if (!V)
+          continue;
+        V = V->IgnoreParenCasts();
+        if (const auto *BO = dyn_cast<BinaryOperator>(V))
+          if (BO->getOpcode() == BO_Assign)
+            V = BO->getRHS()->IgnoreParenCasts();
+        if (V == E) {
+          Found = {S, I + 1 < Children.size() ? Children[I + 1] : nullptr};
+          return false;
+        }
+      }
+      return true;
+    }
+  } F;
+  F.E = E;
+  F.TraverseStmt(const_cast<Stmt *>(Body));
+  return F.Found;
+}
+
+/// Whether \p S is the statement `signal(...);` for the call \p Call.
+static bool isStatementOf(const Stmt *S, const CallExpr *Call) {
+  const auto *E = dyn_cast_or_null<Expr>(S);
+  if (!E)
+    return false;
+  E = E->IgnoreParenCasts();
+  if (E == Call)
+    return true;
+  // wake_up(x) is `__wake_up(x, ...)`: the statement is the macro call.
+  return isa<CallExpr>(E) && E->getBeginLoc().isMacroID() &&
+         E->getSourceRange().fullyContains(Call->getSourceRange());
+}
+
+void StopOrderingCheck::checkModel(const KthreadModel &M) {
+  bool Interruptible = interruptibleWaitsHang(OldestKernel, PP);
+  const ASTContext &Ctx = M.context();
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::set<const CallExpr *> Reported;
+  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
+    if (!Fn->hasBody())
+      continue;
+    const ThreadFacts &F = M.threadFacts(Fn);
+    for (const HandleUse *Stop : Stops) {
+      if (Stop->Op == HandleOp::DestroyWorker)
+        continue;
+      std::vector<SignalSite> Sites = collectSyncSites(M, Stop->Enclosing);
+      // 1. A signal the thread waits for, only after the stop.
+      for (const BlindWait &W : F.Waits) {
+        if (!W.Object || W.Kind == SyncKind::Sleep ||
+            (W.Interruptible && !Interruptible))
+          continue;
+        const SignalSite *Late = nullptr;
+        bool Early = false;
+        for (const SignalSite &S : Sites) {
+          if (!S.IsSignal || S.Kind != W.Kind || !(S.Object == W.Object))
+            continue;
+          if (M.reaches(Stop->Enclosing, S.Call, Stop->Call))
+            Early = true;
+          else if (!Late && M.reaches(Stop->Enclosing, Stop->Call, S.Call))
+            Late = &S;
+        }
+        if (!Late || Early || !Reported.insert(Stop->Call).second)
+          continue;
+        {
+          auto D = diag(Stop->Call->getBeginLoc(),
+                        "'%0' is called before '%1(&%2)', but thread function "
+                        "'%3' waits for that signal in a way kthread_stop() "
+                        "does not interrupt: kthread_stop() waits for the "
+                        "thread, the thread waits for the signal that only "
+                        "comes after, a deadlock; signal before stopping")
+                   << Stop->Call->getDirectCallee()->getName() << Late->Api
+                   << Late->ObjectText << Fn->getName();
+          // Fix-it when the signal is the very next statement: swap them.
+          auto [StopStmt, Next] =
+              statementAndNext(Stop->Enclosing->getBody(), Stop->Call);
+          if (StopStmt && Next && isStatementOf(Next, Late->Call)) {
+            CharSourceRange A = Lexer::makeFileCharRange(
+                CharSourceRange::getTokenRange(StopStmt->getSourceRange()), SM,
+                Ctx.getLangOpts());
+            CharSourceRange B = Lexer::makeFileCharRange(
+                CharSourceRange::getTokenRange(Next->getSourceRange()), SM,
+                Ctx.getLangOpts());
+            if (A.isValid() && B.isValid()) {
+              StringRef TA = Lexer::getSourceText(A, SM, Ctx.getLangOpts());
+              StringRef TB = Lexer::getSourceText(B, SM, Ctx.getLangOpts());
+              D << FixItHint::CreateReplacement(A, TB)
+                << FixItHint::CreateReplacement(B, TA);
+            }
+          }
+        }
+        diag(W.Loc, "'%0' waits here for '%1'", DiagnosticIDs::Note)
+            << W.Api << W.ObjectText;
+        diag(Late->Loc, "'%0' signals it only here, after the stop",
+             DiagnosticIDs::Note)
+            << Late->Api;
+      }
+      // 2. A lock held across the stop that the thread takes.
+      for (const SignalSite *Held :
+           locksHeldAt(M, Stop->Enclosing, Stop->Call, Sites)) {
+        auto Taken = llvm::find_if(F.Locks, [&](const SyncOp &L) {
+          return L.Object == Held->Object;
+        });
+        if (Taken == F.Locks.end() || !Reported.insert(Stop->Call).second)
+          continue;
+        diag(Stop->Call->getBeginLoc(),
+             "'%0' is called while holding '%1', which thread function '%2' "
+             "takes: the thread blocks on the lock while kthread_stop() waits "
+             "for the thread, a deadlock; release the lock before stopping")
+            << Stop->Call->getDirectCallee()->getName() << Held->ObjectText
+            << Fn->getName();
+        diag(Held->Loc, "'%0' taken here", DiagnosticIDs::Note)
+            << Held->ObjectText;
+        diag(Taken->Loc, "'%0' takes it here", DiagnosticIDs::Note)
+            << Fn->getName();
+      }
+    }
+  }
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,563 @@
+//===--- ThreadFacts.cpp - kthread-lint -----------------------------------===//
+
+#include "ThreadFacts.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSwitch.h"
+
+namespace clang::tidy::kthread {
+namespace {
+
+llvm::StringRef calleeName(const CallExpr *C) {
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    if (const IdentifierInfo *II = FD->getIdentifier())
+      return II->getName();
+  return {};
+}
+
+/// The sync object a call's first argument points to: `&priv->done`,
+/// `&done`, `priv->sem` (a pointer field).
+std::pair<HandleKey, std::string> syncObject(const CallExpr *C) {
+  if (C->getNumArgs() == 0)
+    return {};
+  const Expr *E = C->getArg(0)->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr();
+  std::optional<AccessPath> P = accessPathOf(E);
+  if (!P)
+    return {};
+  HandleKey K = HandleKey::of(*P);
+  if (K.Kind == HandleKey::Local)
+    return {HandleKey(), P->spelling()};
+  std::string Text = P->spelling();
+  return {K, Text};
+}
+
+/// The outermost macro around \p Loc whose name satisfies \p Pred.
+std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
+                       const LangOptions &LO,
+                       llvm::function_ref<bool(llvm::StringRef)> Pred,
+                       SourceLocation *Written = nullptr) {
+  std::string Found;
+  while (Loc.isMacroID()) {
+    if (SM.isMacroArgExpansion(Loc)) {
+      Loc = SM.getImmediateSpellingLoc(Loc);
+      continue;
+    }
+    llvm::StringRef Name = Lexer::getImmediateMacroName(Loc, SM, LO);
+    SourceLocation Outer = SM.getImmediateExpansionRange(Loc).getBegin();
+    if (Pred(Name)) {
+      Found = Name.str();
+      if (Written)
+        *Written = SM.getFileLoc(Outer);
+    }
+    Loc = Outer;
+  }
+  return Found;
+}
+
+bool isLockAcquire(llvm::StringRef N, SyncKind &K) {
+  if (N == "mutex_lock" || N == "mutex_lock_nested" ||
+      N == "mutex_lock_killable" || N == "mutex_lock_io") {
+    K = SyncKind::Mutex;
+    return true;
+  }
+  if (N == "down" || N == "down_killable" || N == "down_read" ||
+      N == "down_write") {
+    K = SyncKind::Semaphore;
+    return true;
+  }
+  if (N.startswith("spin_lock") || N.startswith("raw_spin_lock") ||
+      N == "_raw_spin_lock" || N == "_raw_spin_lock_irq" ||
+      N == "_raw_spin_lock_bh") {
+    K = SyncKind::Spinlock;
+    return !N.contains("trylock") && !N.contains("init");
+  }
+  return false;
+}
+
+bool isLockRelease(llvm::StringRef N, SyncKind &K) {
+  if (N == "mutex_unlock") {
+    K = SyncKind::Mutex;
+    return true;
+  }
+  if (N == "up" || N == "up_read" || N == "up_write") {
+    K = SyncKind::Semaphore;
+    return true;
+  }
+  if (N.startswith("spin_unlock") || N.startswith("raw_spin_unlock") ||
+      N.startswith("_raw_spin_unlock")) {
+    K = SyncKind::Spinlock;
+    return true;
+  }
+  return false;
+}
+
+/// One function's own facts, calls not followed.
+struct OwnFacts {
+  ThreadFacts F;
+  llvm::SmallVector<const FunctionDecl *, 4> Callees;
+};
+
+class FactsCollector : public RecursiveASTVisitor<FactsCollector> {
+public:
+  FactsCollector(const KthreadModel &M, const FunctionDecl *FD, OwnFacts &Out)
+      : M(M), Ctx(M.context()), SM(Ctx.getSourceManager()), FD(FD), Out(Out) {}
+
+  bool VisitCallExpr(CallExpr *C) {
+    llvm::StringRef N = calleeName(C);
+    if (N.empty())
+      return true;
+    if (M.isStopTestName(N))
+      Out.F.TestsStop = true;
+    SyncKind LK;
+    if (isLockAcquire(N, LK))
+      Out.F.Locks.push_back(op(C, LK, N));
+    if (N == "wait_for_completion" || N == "wait_for_completion_io" ||
+        N == "wait_for_completion_killable" || N == "wait_for_completion_state")
+      wait(C, SyncKind::Completion, N, false);
+    else if (N == "wait_for_completion_interruptible")
+      wait(C, SyncKind::Completion, N, true);
+    else if (N == "down" || N == "down_killable")
+      wait(C, SyncKind::Semaphore, N, false);
+    else if (N == "down_interruptible")
+      wait(C, SyncKind::Semaphore, N, true);
+    if (const FunctionDecl *Callee = C->getDirectCallee())
+      if (const FunctionDecl *Def = Callee->getDefinition())
+        if (Def->hasBody() && Def != FD &&
+            SM.isWrittenInMainFile(SM.getFileLoc(Def->getLocation())) &&
+            !llvm::is_contained(Out.Callees, Def))
+          Out.Callees.push_back(Def);
+    return true;
+  }
+
+  bool VisitForStmt(ForStmt *S) {
+    if (isWaitEventLoop(S))
+      return true;
+    loop(S, S->getCond(), S->getBody());
+    return true;
+  }
+  bool VisitWhileStmt(WhileStmt *S) {
+    loop(S, S->getCond(), S->getBody());
+    return true;
+  }
+  bool VisitDoStmt(DoStmt *S) {
+    loop(S, S->getCond(), S->getBody());
+    return true;
+  }
+  bool VisitCompoundStmt(CompoundStmt *CS) {
+    gotoLoops(CS);
+    return true;
+  }
+
+private:
+  SyncOp op(const CallExpr *C, SyncKind K, llvm::StringRef Api) {
+    auto [Key, Text] = syncObject(C);
+    return SyncOp{K, Key, Text, C, SM.getFileLoc(C->getBeginLoc()), Api.str(),
+                  FD};
+  }
+
+  void wait(const CallExpr *C, SyncKind K, llvm::StringRef Api,
+            bool Interruptible) {
+    BlindWait W;
+    static_cast<SyncOp &>(W) = op(C, K, Api);
+    W.Interruptible = Interruptible;
+    Out.F.Waits.push_back(W);
+  }
+
+  /// The `for (;;)` inside the wait_event*() macros: a wait whose condition
+  /// is the macro's argument.
+  bool isWaitEventLoop(const ForStmt *S) {
+    SourceLocation Written;
+    std::string Macro = outerMacro(
+        S->getBeginLoc(), SM, Ctx.getLangOpts(),
+        [](llvm::StringRef N) {
+          return N.startswith("wait_event") || N.startswith("__wait_event") ||
+                 N == "___wait_event" || N.startswith("wait_var_event");
+        },
+        &Written);
+    if (Macro.empty())
+      return false;
+    if (llvm::StringRef(Macro).contains("timeout"))
+      return true; // Timed: ends by itself.
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(S->getBody());
+    if (!Body)
+      return true;
+    const Expr *Cond = nullptr;
+    const CallExpr *Prepare = nullptr;
+    for (const Stmt *Child : Body->body()) {
+      if (const auto *If = dyn_cast<IfStmt>(Child))
+        if (!Cond && isa<BreakStmt>(If->getThen()))
+          Cond = If->getCond();
+      if (const auto *DS = dyn_cast<DeclStmt>(Child))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D))
+            if (const auto *C = dyn_cast_or_null<CallExpr>(
+                    VD->getInit() ? VD->getInit()->IgnoreParenCasts() : nullptr))
+              if (calleeName(C) == "prepare_to_wait_event")
+                Prepare = C;
+    }
+    if (!Cond || M.testsStop(Cond))
+      return true;
+    BlindWait W;
+    W.Kind = SyncKind::WaitQueue;
+    if (Prepare)
+      std::tie(W.Object, W.ObjectText) = syncObject(Prepare);
+    W.Call = Prepare;
+    W.Loc = Written;
+    W.Api = Macro;
+    W.In = FD;
+    llvm::StringRef MN = Macro;
+    W.Interruptible = MN.contains("interruptible") || MN.contains("freezable");
+    Out.F.Waits.push_back(W);
+    return true;
+  }
+
+  /// A loop written by the user (not inside a macro's body).
+  bool userWritten(const Stmt *S) {
+    SourceLocation L = S->getBeginLoc();
+    return !L.isMacroID() || SM.isMacroArgExpansion(L);
+  }
+
+  static bool isNoReturnCall(const CallExpr *C) {
+    if (const FunctionDecl *FD = C->getDirectCallee())
+      return FD->isNoReturn() || isThreadExit(calleeName(C));
+    return false;
+  }
+
+  /// Whether \p Body can leave the loop other than through its condition.
+  class ExitFinder : public RecursiveASTVisitor<ExitFinder> {
+  public:
+    bool Exits = false;
+    unsigned Nesting = 0;
+    llvm::SmallPtrSet<const LabelDecl *, 4> Inside;
+    std::vector<const GotoStmt *> Gotos;
+    bool TraverseForStmt(ForStmt *S) { return nested([&] { return RecursiveASTVisitor::TraverseForStmt(S); }); }
+    bool TraverseWhileStmt(WhileStmt *S) { return nested([&] { return RecursiveASTVisitor::TraverseWhileStmt(S); }); }
+    bool TraverseDoStmt(DoStmt *S) { return nested([&] { return RecursiveASTVisitor::TraverseDoStmt(S); }); }
+    bool TraverseSwitchStmt(SwitchStmt *S) { return nested([&] { return RecursiveASTVisitor::TraverseSwitchStmt(S); }); }
+    bool VisitBreakStmt(BreakStmt *) {
+      if (Nesting == 0)
+        Exits = true;
+      return true;
+    }
+    bool VisitReturnStmt(ReturnStmt *) {
+      Exits = true;
+      return true;
+    }
+    bool VisitCallExpr(CallExpr *C) {
+      Exits |= isNoReturnCall(C);
+      return true;
+    }
+    bool VisitLabelStmt(LabelStmt *L) {
+      Inside.insert(L->getDecl());
+      return true;
+    }
+    bool VisitGotoStmt(GotoStmt *G) {
+      Gotos.push_back(G);
+      return true;
+    }
+    bool VisitIndirectGotoStmt(IndirectGotoStmt *) {
+      Exits = true;
+      return true;
+    }
+    void finish() {
+      for (const GotoStmt *G : Gotos)
+        if (!Inside.count(G->getLabel()))
+          Exits = true;
+    }
+
+  private:
+    template <typename F> bool nested(F Traverse) {
+      ++Nesting;
+      bool R = Traverse();
+      --Nesting;
+      return R;
+    }
+  };
+
+  bool alwaysTrue(const Expr *Cond) {
+    if (!Cond)
+      return true;
+    bool Value = false;
+    return !Cond->isValueDependent() &&
+           Cond->EvaluateAsBooleanCondition(Value, Ctx) && Value;
+  }
+
+  void loop(const Stmt *S, const Expr *Cond, const Stmt *Body) {
+    if (!userWritten(S))
+      return;
+    if (M.testsStop(S))
+      return;
+    if (alwaysTrue(Cond)) {
+      ExitFinder EF;
+      EF.TraverseStmt(const_cast<Stmt *>(Body));
+      EF.finish();
+      if (!EF.Exits)
+        Out.F.Loops.push_back({S, SM.getFileLoc(S->getBeginLoc()), FD});
+      return;
+    }
+    // A loop on some other condition that sleeps uninterruptibly: the wake-up
+    // of kthread_stop() finds the condition unchanged and it sleeps again.
+    scheduleLoop(S);
+  }
+
+  /// `set_current_state(TASK_UNINTERRUPTIBLE); schedule();` in a loop
+  /// that never tests the stop.
+  void scheduleLoop(const Stmt *Loop) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      ASTContext &Ctx;
+      explicit Finder(ASTContext &Ctx) : Ctx(Ctx) {}
+      const CallExpr *Schedule = nullptr;
+      bool Uninterruptible = false, Interruptible = false;
+      bool VisitCallExpr(CallExpr *C) {
+        if (calleeName(C) == "schedule" && !Schedule)
+          Schedule = C;
+        return true;
+      }
+      bool VisitBinaryOperator(BinaryOperator *BO) {
+        if (BO->getOpcode() != BO_Assign || !isStateField(BO->getLHS()))
+          return true;
+        Expr::EvalResult R;
+        if (BO->getRHS()->EvaluateAsInt(R, Ctx)) {
+          uint64_t V = R.Val.getInt().getZExtValue();
+          if ((V & 2) && !(V & 1))
+            Uninterruptible = true;
+          if (V & 1)
+            Interruptible = true;
+        }
+        return true;
+      }
+      static bool isStateField(const Expr *E) {
+        E = E->IgnoreParenCasts();
+        while (true) {
+          if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+            E = UO->getSubExpr()->IgnoreParenCasts();
+            continue;
+          }
+          break;
+        }
+        if (const auto *ME = dyn_cast<MemberExpr>(E))
+          if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+            return F->getName() == "__state" || F->getName() == "state";
+        return false;
+      }
+    } F(Ctx);
+    F.TraverseStmt(const_cast<Stmt *>(Loop));
+    if (!F.Schedule || !(F.Uninterruptible || F.Interruptible))
+      return;
+    BlindWait W;
+    W.Kind = SyncKind::Sleep;
+    W.Call = F.Schedule;
+    W.Loc = SM.getFileLoc(F.Schedule->getBeginLoc());
+    W.Api = "schedule";
+    W.In = FD;
+    W.Interruptible = !F.Uninterruptible;
+    Out.F.Waits.push_back(W);
+  }
+
+  /// `again: ...; goto again;` with nothing that leaves the region.
+  void gotoLoops(const CompoundStmt *CS) {
+    llvm::DenseMap<const LabelDecl *, unsigned> Labels;
+    unsigned I = 0;
+    auto Children = llvm::to_vector(CS->body());
+    for (const Stmt *Child : Children) {
+      if (const auto *L = dyn_cast<LabelStmt>(Child))
+        Labels[L->getDecl()] = I;
+      if (const auto *G = dyn_cast<GotoStmt>(Child)) {
+        auto It = Labels.find(G->getLabel());
+        if (It != Labels.end() && userWritten(G)) {
+          ExitFinder EF;
+          bool Stops = false;
+          for (unsigned J = It->second; J < I; ++J) {
+            EF.TraverseStmt(const_cast<Stmt *>(Children[J]));
+            Stops |= M.testsStop(Children[J]);
+          }
+          for (unsigned J = It->second; J < I; ++J)
+            if (const auto *L = dyn_cast<LabelStmt>(Children[J]))
+              EF.Inside.insert(L->getDecl());
+          EF.finish();
+          if (!EF.Exits && !Stops)
+            Out.F.Loops.push_back(
+                {G, SM.getFileLoc(Children[It->second]->getBeginLoc()), FD});
+        }
+      }
+      ++I;
+    }
+  }
+
+  const KthreadModel &M;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const FunctionDecl *FD;
+  OwnFacts &Out;
+};
+
+} // namespace
+
+const ThreadFacts &KthreadModel::threadFacts(const FunctionDecl *FD) const {
+  FD = FD->getDefinition() ? FD->getDefinition() : FD;
+  auto &Slot = Facts[FD];
+  if (Slot)
+    return *Slot;
+  Slot = std::make_unique<ThreadFacts>();
+  // Breadth-first over the calls, to CalleeDepth; each function once.
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  std::vector<const FunctionDecl *> Level = {FD};
+  for (unsigned Depth = 0; Depth <= CalleeDepth && !Level.empty(); ++Depth) {
+    std::vector<const FunctionDecl *> Next;
+    for (const FunctionDecl *F : Level) {
+      if (!Seen.insert(F).second || !F->hasBody())
+        continue;
+      OwnFacts Own;
+      FactsCollector(*this, F, Own).TraverseStmt(F->getBody());
+      Slot->TestsStop |= Own.F.TestsStop;
+      llvm::append_range(Slot->Loops, Own.F.Loops);
+      llvm::append_range(Slot->Waits, Own.F.Waits);
+      llvm::append_range(Slot->Locks, Own.F.Locks);
+      llvm::append_range(Next, Own.Callees);
+    }
+    Level = std::move(Next);
+  }
+  return *Slot;
+}
+
+std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
+                                         const FunctionDecl *FD) {
+  struct Collector : RecursiveASTVisitor<Collector> {
+    const FunctionDecl *FD;
+    const SourceManager &SM;
+    const LangOptions &LO;
+    std::vector<SignalSite> Out;
+    Collector(const FunctionDecl *FD, const SourceManager &SM,
+              const LangOptions &LO)
+        : FD(FD), SM(SM), LO(LO) {}
+    void add(const CallExpr *C, SyncKind K, llvm::StringRef Api, bool Signal,
+             bool Unlock) {
+      SignalSite S;
+      S.Kind = K;
+      std::tie(S.Object, S.ObjectText) = syncObject(C);
+      S.Call = C;
+      S.Loc = SM.getFileLoc(C->getBeginLoc());
+      S.Api = Api.str();
+      // wake_up(x) is a macro over __wake_up(): name what the user wrote.
+      std::string Macro = outerMacro(
+          C->getBeginLoc(), SM, LO,
+          [](llvm::StringRef N) { return N.startswith("wake_up"); });
+      if (!Macro.empty())
+        S.Api = Macro;
+      S.In = FD;
+      S.IsSignal = Signal;
+      S.IsUnlock = Unlock;
+      Out.push_back(S);
+    }
+    bool VisitCallExpr(CallExpr *C) {
+      llvm::StringRef N = calleeName(C);
+      SyncKind K;
+      if (N == "complete" || N == "complete_all")
+        add(C, SyncKind::Completion, N, true, false);
+      else if (N.startswith("__wake_up") || N.startswith("wake_up"))
+        if (N != "wake_up_process" && N != "wake_up_state")
+          add(C, SyncKind::WaitQueue, N, true, false);
+      if (N == "up")
+        add(C, SyncKind::Semaphore, N, true, true);
+      else if (isLockRelease(N, K))
+        add(C, K, N, false, true);
+      else if (isLockAcquire(N, K))
+        add(C, K, N, false, false);
+      return true;
+    }
+  } Col(FD, M.context().getSourceManager(), M.context().getLangOpts());
+  if (FD->hasBody())
+    Col.TraverseStmt(FD->getBody());
+  return std::move(Col.Out);
+}
+
+std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
+stoppedThreadFunctions(const KthreadModel &M) {
+  std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>> R;
+  for (const HandleUse &U : M.uses()) {
+    if (!isStopOp(U.Op))
+      continue;
+    for (const ThreadCreation *TC : M.creationsFor(U))
+      for (const FunctionDecl *Fn : TC->ThreadFns) {
+        auto It = llvm::find_if(R, [&](const auto &P) { return P.first == Fn; });
+        if (It == R.end()) {
+          R.push_back({Fn, {}});
+          It = std::prev(R.end());
+        }
+        if (!llvm::is_contained(It->second, &U))
+          It->second.push_back(&U);
+      }
+  }
+  return R;
+}
+
+std::vector<const SignalSite *>
+locksHeldAt(const KthreadModel &M, const FunctionDecl *FD, const Stmt *At,
+            const std::vector<SignalSite> &Sites) {
+  std::vector<const SignalSite *> Held;
+  const CFG *G = M.cfgOf(FD);
+  auto Target = M.cfgPosition(FD, At);
+  if (!G || !Target)
+    return Held;
+  llvm::DenseMap<const Stmt *, const SignalSite *> ByCall;
+  for (const SignalSite &S : Sites)
+    if (S.Object && S.Kind != SyncKind::Completion &&
+        S.Kind != SyncKind::WaitQueue)
+      ByCall[S.Call] = &S;
+  if (ByCall.empty())
+    return Held;
+  // May-held locks: a forward union dataflow over the CFG. The value is the
+  // acquisition site still unreleased, per lock object.
+  using LockSet = std::map<HandleKey, const SignalSite *>;
+  std::vector<LockSet> In(G->getNumBlockIDs());
+  std::vector<bool> Seen(G->getNumBlockIDs(), false);
+  auto Apply = [&](const CFGBlock &B, LockSet S, unsigned Stop) {
+    unsigned I = 0;
+    for (const CFGElement &E : B) {
+      if (I++ == Stop)
+        break;
+      if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>()) {
+        auto It = ByCall.find(CS->getStmt());
+        if (It == ByCall.end())
+          continue;
+        if (It->second->IsUnlock)
+          S.erase(It->second->Object);
+        else
+          S[It->second->Object] = It->second;
+      }
+    }
+    return S;
+  };
+  std::vector<const CFGBlock *> Work = {&G->getEntry()};
+  Seen[G->getEntry().getBlockID()] = true;
+  while (!Work.empty()) {
+    const CFGBlock *B = Work.back();
+    Work.pop_back();
+    LockSet Out = Apply(*B, In[B->getBlockID()], ~0u);
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+      const CFGBlock *SB = Succ.getReachableBlock();
+      if (!SB)
+        continue;
+      LockSet &T = In[SB->getBlockID()];
+      size_t Before = T.size();
+      for (const auto &KV : Out)
+        T.insert(KV);
+      if (!Seen[SB->getBlockID()] || T.size() != Before) {
+        Seen[SB->getBlockID()] = true;
+        Work.push_back(SB);
+      }
+    }
+  }
+  LockSet AtStop = Apply(*Target->first, In[Target->first->getBlockID()],
+                         Target->second);
+  for (const auto &KV : AtStop)
+    Held.push_back(KV.second);
+  return Held;
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,80 @@
+//===--- ThreadFacts.h - kthread-lint --------------------------*- C++ -*-===//
+//
+// What a thread function does, as far as stopping it is concerned: where it
+// tests kthread_should_stop(), the loops it cannot leave, the blocking waits
+// that kthread_stop() does not break and what they wait on, the locks it
+// takes. Gathered once per function, following calls into functions of the
+// same translation unit to a bounded depth. Part of the shared model.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KTHREAD_LINT_CHECKER_THREADFACTS_H
+#define KTHREAD_LINT_CHECKER_THREADFACTS_H
+
+#include "KthreadModel.h"
+
+namespace clang::tidy::kthread {
+
+/// A completion, wait queue, semaphore or lock, identified as the same global
+/// or the same field of the same record type (never by name).
+enum class SyncKind { Completion, WaitQueue, Semaphore, Mutex, Spinlock, Sleep };
+
+struct SyncOp {
+  SyncKind Kind;
+  HandleKey Object;          ///< None when it is neither a global nor a field.
+  std::string ObjectText;    ///< `priv->done`, for messages.
+  const CallExpr *Call;      ///< The call (inside a macro for wait_event).
+  SourceLocation Loc;        ///< Where the user wrote it.
+  std::string Api;           ///< As written: wait_event_interruptible, ...
+  const FunctionDecl *In;    ///< The function it is in.
+};
+
+/// A wait that kthread_stop() does not end.
+struct BlindWait : SyncOp {
+  /// Interruptible: kthread_stop() ends it on kernels from about v6.1 on.
+  bool Interruptible = false;
+};
+
+/// A loop that nothing but kthread_should_stop() could end, and that never
+/// tests it.
+struct ForeverLoop {
+  const Stmt *Loop;
+  SourceLocation Loc;
+  const FunctionDecl *In;
+};
+
+struct ThreadFacts {
+  /// Tests kthread_should_stop() (or a variant, or a configured predicate)
+  /// somewhere, itself or in a callee.
+  bool TestsStop = false;
+  std::vector<ForeverLoop> Loops;
+  std::vector<BlindWait> Waits;
+  /// Locks and semaphores it takes (mutex_lock, down, spin_lock, ...).
+  std::vector<SyncOp> Locks;
+};
+
+/// Signals and lock operations of a function body, not following calls:
+/// what a stopper does around kthread_stop().
+struct SignalSite : SyncOp {
+  bool IsUnlock = false; ///< For locks: the release, not the acquisition.
+  bool IsSignal = false; ///< complete(), wake_up(), up().
+};
+std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
+                                         const FunctionDecl *FD);
+
+/// Every thread function whose thread something stops, with the stop
+/// sites (kthread_stop*, kthread_destroy_worker) that reach its handle.
+std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
+stoppedThreadFunctions(const KthreadModel &M);
+
+/// Locks (by object) held on some path when \p At is evaluated in \p FD.
+std::vector<const SignalSite *>
+locksHeldAt(const KthreadModel &M, const FunctionDecl *FD, const Stmt *At,
+            const std::vector<SignalSite> &Sites);
+
+/// How deep calls are followed into the translation unit's functions.
+constexpr unsigned CalleeDepth = 3;
+
+} // namespace clang::tidy::kthread
+
+#endif // KTHREAD_LINT_CHECKER_THREADFACTS_H

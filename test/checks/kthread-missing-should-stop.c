@@ -1,0 +1,353 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-missing-should-stop %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-missing-should-stop %t
+
+#include <linux/kernel.h>
+
+void do_work(void);
+int have_work(void);
+
+//===--- Rule 1: loops that never test the stop --------------------------===//
+
+/* while (1) with a sleep: kthread_stop() wakes it, it sleeps again. */
+static int poll_fn(void *data)
+{
+	while (1) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in the function of a stopped thread never tests kthread_should_stop() and nothing else ends it: kthread_stop() will wait forever for 'poll_fn' to return, hanging its caller (rmmod, remove) in D state; test kthread_should_stop() in the loop condition [kthread-missing-should-stop]
+		do_work();
+		msleep(100);
+	}
+	return 0;
+}
+
+static struct task_struct *poll_task;
+
+int poll_start(void)
+{
+	poll_task = kthread_run(poll_fn, NULL, "kt-poll");
+	return PTR_ERR_OR_ZERO(poll_task);
+}
+
+void poll_stop(void)
+{
+	kthread_stop(poll_task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'poll_fn' to return
+}
+
+/* The loop lives in a helper the thread function calls; the thread and its
+ * stop meet through a struct field. */
+struct pump {
+	struct task_struct *task;
+	struct completion go;
+	wait_queue_head_t wq;
+	struct semaphore sem;
+	int ready;
+};
+
+static void pump_forever(struct pump *p)
+{
+	for (;;) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in the function of a stopped thread never tests kthread_should_stop() and nothing else ends it: kthread_stop() will wait forever for 'pump_fn' to return
+		do_work();
+		schedule_timeout_interruptible(HZ);
+	}
+}
+
+static int pump_fn(void *data)
+// CHECK-MESSAGES: :[[@LINE-1]]:12: note: 'pump_forever' is reached from thread function 'pump_fn'
+{
+	struct pump *p = data;
+
+	pump_forever(p);
+	return 0;
+}
+
+int pump_start(struct pump *p)
+{
+	p->task = kthread_run(pump_fn, p, "kt-pump");
+	return PTR_ERR_OR_ZERO(p->task);
+}
+
+void pump_stop(struct pump *p)
+{
+	kthread_stop(p->task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'pump_fn' to return
+}
+
+/* A goto back edge is a loop too. */
+static int goto_fn(void *data)
+{
+again:
+	// CHECK-MESSAGES: :[[@LINE-1]]:1: warning: this loop in the function of a stopped thread never tests kthread_should_stop()
+	do_work();
+	msleep(10);
+	goto again;
+	return 0;
+}
+
+void goto_start_stop(void)
+{
+	struct task_struct *t = kthread_run(goto_fn, NULL, "kt-goto");
+	if (IS_ERR(t))
+		return;
+	kthread_stop(t);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'goto_fn' to return
+}
+
+//===--- Rule 2: waits kthread_stop() does not end -----------------------===//
+
+struct waiter {
+	struct task_struct *task;
+	struct completion go;
+	wait_queue_head_t wq;
+	struct semaphore sem;
+	int ready;
+	int flag;
+};
+
+/* wait_for_completion() in a loop that does test the stop: the test is
+ * never reached while it waits. */
+static int completion_fn(void *data)
+{
+	struct waiter *w = data;
+
+	while (!kthread_should_stop()) {
+		wait_for_completion(&w->go);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion' blocks the thread in a way kthread_stop() does not end: kthread_stop() wakes the thread once and waits for it to return, but it goes back to waiting on completion 'w->go', so kthread_stop() waits forever; use a timed or interruptible wait in a loop that tests kthread_should_stop(), or signal it before kthread_stop() [kthread-missing-should-stop]
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'completion_fn' to return
+		do_work();
+	}
+	return 0;
+}
+
+static int wq_fn(void *data)
+{
+	struct waiter *w = data;
+
+	while (!kthread_should_stop()) {
+		wait_event(w->wq, w->ready);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event' blocks the thread in a way kthread_stop() does not end: kthread_stop() wakes the thread once and waits for it to return, but it goes back to waiting on wait queue 'w->wq', so kthread_stop() waits forever; add kthread_should_stop() to the wait condition
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'wq_fn' to return
+		w->ready = 0;
+		do_work();
+	}
+	return 0;
+}
+
+static int sem_fn(void *data)
+{
+	struct waiter *w = data;
+
+	while (!kthread_should_stop()) {
+		down(&w->sem);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'down' blocks the thread in a way kthread_stop() does not end: {{.*}} semaphore 'w->sem'
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'sem_fn' to return
+		do_work();
+	}
+	return 0;
+}
+
+/* An uninterruptible schedule() loop on a flag that ignores the stop. */
+static int flag_fn(void *data)
+{
+	struct waiter *w = data;
+
+	while (!w->flag) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' sleeps in a loop that never tests kthread_should_stop(): the wake-up from kthread_stop() finds the loop condition unchanged and the thread sleeps again
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'flag_fn' to return
+	}
+	return 0;
+}
+
+int waiters_start(struct waiter *w)
+{
+	w->task = kthread_run(completion_fn, w, "kt-c");
+	w->task = kthread_run(wq_fn, w, "kt-wq");
+	w->task = kthread_run(sem_fn, w, "kt-sem");
+	w->task = kthread_run(flag_fn, w, "kt-flag");
+	return 0;
+}
+
+void waiters_stop(struct waiter *w)
+{
+	kthread_stop(w->task); /* The notes above point here. */
+}
+
+//===--- Must stay silent ------------------------------------------------===//
+
+/* kthreadd: loops forever, and nothing ever stops it. */
+static int kthreadd_like(void *unused)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!have_work())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+		do_work();
+	}
+	return 0;
+}
+
+void start_kthreadd(void)
+{
+	kthread_run(kthreadd_like, NULL, "kthreadd");
+}
+
+/* The plain, correct loop. */
+static int simple_fn(void *data)
+{
+	while (!kthread_should_stop()) {
+		do_work();
+		msleep(100);
+	}
+	return 0;
+}
+
+/* serio: the stop test inside the wait_event condition. */
+static DECLARE_WAIT_QUEUE_HEAD(serio_wait);
+static int serio_thread(void *nothing)
+{
+	do {
+		do_work();
+		wait_event_interruptible(serio_wait,
+			kthread_should_stop() || have_work());
+	} while (!kthread_should_stop());
+	return 0;
+}
+
+/* hub_thread: drains its queue after the stop request. */
+static DECLARE_WAIT_QUEUE_HEAD(khubd_wait);
+static struct list_head hub_event_list;
+static int hub_thread(void *__unused)
+{
+	set_freezable();
+	do {
+		do_work();
+		wait_event_freezable(khubd_wait,
+				!list_empty(&hub_event_list) ||
+				kthread_should_stop());
+	} while (!kthread_should_stop() || !list_empty(&hub_event_list));
+	return 0;
+}
+
+/* pt3: a freezable loop. */
+static int pt3_fetch_thread(void *data)
+{
+	bool was_frozen;
+
+	set_freezable();
+	while (!kthread_freezable_should_stop(&was_frozen)) {
+		do_work();
+		schedule_timeout_interruptible(msecs_to_jiffies(10));
+	}
+	return 0;
+}
+
+/* smpboot_thread_fn: parks and stops, state set before the tests. */
+static int smpboot_like(void *data)
+{
+	while (1) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			return 0;
+		}
+		if (kthread_should_park()) {
+			__set_current_state(TASK_RUNNING);
+			kthread_parkme();
+			continue;
+		}
+		if (!have_work()) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		do_work();
+	}
+}
+
+/* A completion handshake: the stopper completes before kthread_stop(). */
+static int handshake_fn(void *data)
+{
+	struct waiter *w = data;
+
+	wait_for_completion(&w->go);
+	while (!kthread_should_stop())
+		msleep(10);
+	return 0;
+}
+
+/* Interruptible and timed waits: kthread_stop() ends them on current
+ * kernels, or they end by themselves. */
+static int timed_fn(void *data)
+{
+	struct waiter *w = data;
+
+	while (!kthread_should_stop()) {
+		wait_event_timeout(w->wq, w->ready, HZ);
+		wait_for_completion_timeout(&w->go, HZ);
+		wait_event_interruptible(w->wq, w->ready);
+		down_timeout(&w->sem, HZ);
+	}
+	return 0;
+}
+
+/* A user predicate that tests the stop, in a helper. */
+static bool should_exit(void)
+{
+	return kthread_should_stop() || have_work() < 0;
+}
+
+static int helper_test_fn(void *data)
+{
+	for (;;) {
+		if (should_exit())
+			break;
+		msleep(10);
+	}
+	return 0;
+}
+
+/* A loop with its own way out. */
+static int break_fn(void *data)
+{
+	struct waiter *w = data;
+
+	for (;;) {
+		msleep(10);
+		if (w->flag)
+			break;
+	}
+	while (!kthread_should_stop())
+		msleep(10);
+	return 0;
+}
+
+struct silent {
+	struct task_struct *t[10];
+	struct waiter w;
+};
+
+int silent_start(struct silent *s)
+{
+	s->t[0] = kthread_run(simple_fn, NULL, "kt-simple");
+	s->t[1] = kthread_run(serio_thread, NULL, "kseriod");
+	s->t[2] = kthread_run(hub_thread, NULL, "khubd");
+	s->t[3] = kthread_run(pt3_fetch_thread, NULL, "pt3");
+	s->t[4] = kthread_create_on_cpu(smpboot_like, NULL, 0, "smp/%u");
+	s->t[5] = kthread_run(handshake_fn, &s->w, "kt-hs");
+	s->t[6] = kthread_run(timed_fn, &s->w, "kt-timed");
+	s->t[7] = kthread_run(helper_test_fn, NULL, "kt-helper");
+	s->t[8] = kthread_run(break_fn, &s->w, "kt-break");
+	return 0;
+}
+
+void silent_stop(struct silent *s)
+{
+	int i;
+
+	complete(&s->w.go);
+	for (i = 0; i < 9; i++)
+		kthread_stop(s->t[i]);
+}

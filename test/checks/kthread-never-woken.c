@@ -1,0 +1,143 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-never-woken %t
+
+#include <linux/kernel.h>
+
+static int worker_fn(void *data) { return 0; }
+void register_thread(struct task_struct *t);
+int setup_hw(void);
+
+//===--- Positives -------------------------------------------------------===//
+
+/* Created, bound, never woken: worker_fn never runs. */
+int bad_bound_only(unsigned int cpu)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-bound");
+	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread created by 'kthread_create' is never woken: no wake_up_process(), kthread_park() or kthread_stop() reaches its handle, so 'worker_fn' never runs and the task sleeps forever; call wake_up_process() once it is set up, or create it with kthread_run() [kthread-never-woken]
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	kthread_bind(t, cpu);
+	return 0;
+}
+
+/* Kept in a field that nothing in the file ever wakes or stops. */
+struct idle_dev {
+	struct task_struct *task;
+};
+
+int bad_field_never_woken(struct idle_dev *d)
+{
+	d->task = kthread_create_on_node(worker_fn, d, 0, "kt-field");
+	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: thread created by 'kthread_create_on_node' is never woken
+	if (IS_ERR(d->task))
+		return PTR_ERR(d->task);
+	return 0;
+}
+
+/* The error path after creation forgets the created thread. */
+int bad_error_path(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-leak");
+	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread created by 'kthread_create' is never woken on some paths
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (setup_hw())
+		return -ENODEV;
+	wake_up_process(t);
+	return 0;
+}
+
+//===--- Must stay silent ------------------------------------------------===//
+
+/* The canonical create, test, wake. */
+int ok_create_wake(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-ok");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	wake_up_process(t);
+	return 0;
+}
+
+/* kthread_run wakes it. */
+void ok_run(void)
+{
+	kthread_run(worker_fn, NULL, "kt-run");
+}
+
+/* smpboot: per-CPU threads created and parked, unparked when the CPU
+ * comes online. */
+static struct task_struct *percpu_thread[4];
+
+int ok_smpboot_create(unsigned int cpu)
+{
+	struct task_struct *tsk;
+
+	tsk = kthread_create_on_cpu(worker_fn, NULL, cpu, "ksoftirqd/%u");
+	if (IS_ERR(tsk))
+		return PTR_ERR(tsk);
+	kthread_park(tsk);
+	percpu_thread[cpu] = tsk;
+	return 0;
+}
+
+/* Stored at probe, woken from another function through the same field. */
+struct lazy_dev {
+	struct task_struct *task;
+};
+
+int ok_lazy_probe(struct lazy_dev *d)
+{
+	d->task = kthread_create(worker_fn, d, "kt-lazy");
+	if (IS_ERR(d->task))
+		return PTR_ERR(d->task);
+	return 0;
+}
+
+void ok_lazy_open(struct lazy_dev *d)
+{
+	wake_up_process(d->task);
+}
+
+/* Stopping a never-woken thread is legal: worker_fn never runs. */
+int ok_stop_on_setup_failure(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-stop");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (setup_hw()) {
+		kthread_stop(t);
+		return -ENODEV;
+	}
+	wake_up_process(t);
+	return 0;
+}
+
+/* Returned to the caller, who wakes it. */
+struct task_struct *ok_returned(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-ret");
+	return t;
+}
+
+/* Handed to a function this file cannot see. */
+int ok_escaped(void)
+{
+	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-esc");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	register_thread(t);
+	return 0;
+}
+
+/* Parked, for a later kthread_unpark() through the global. */
+static struct task_struct *parked;
+
+int ok_park_global(void)
+{
+	parked = kthread_create(worker_fn, NULL, "kt-parked");
+	if (IS_ERR(parked))
+		return PTR_ERR(parked);
+	kthread_park(parked);
+	return 0;
+}
