@@ -8,6 +8,7 @@
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
 #include "llvm/Option/Option.h"
+#include <algorithm>
 
 namespace kthread_lint {
 
@@ -79,9 +80,12 @@ std::vector<std::string> clangCompatibleArgs(llvm::ArrayRef<std::string> Args) {
     Out.push_back(A.str());
   }
   // gcc's warning names that clang lacks are harmless: say nothing of them.
-  Out.push_back("-Wno-unknown-warning-option");
-  Out.push_back("-Wno-ignored-optimization-argument");
-  Out.push_back("-Wno-unused-command-line-argument");
+  // (Before a "--", after which everything is an input file: interpolated
+  // compile commands end in "-- file.c".)
+  auto End = std::find(Out.begin() + 1, Out.end(), "--");
+  Out.insert(End, {"-Wno-unknown-warning-option",
+                   "-Wno-ignored-optimization-argument",
+                   "-Wno-unused-command-line-argument"});
   return Out;
 }
 
