@@ -7,8 +7,12 @@
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
+#include "BusyLoopCheck.h"
+#include "ExitBeforeStopCheck.h"
+#include "LostWakeupCheck.h"
 #include "MissingIsErrCheck.h"
 #include "MissingShouldStopCheck.h"
+#include "NameFormatCheck.h"
 #include "NeverWokenCheck.h"
 #include "StopOrderingCheck.h"
 
@@ -18,9 +22,14 @@ namespace kthread {
 class KthreadModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<BusyLoopCheck>("kthread-busy-loop");
+    CheckFactories.registerCheck<ExitBeforeStopCheck>(
+        "kthread-exit-before-stop");
+    CheckFactories.registerCheck<LostWakeupCheck>("kthread-lost-wakeup");
     CheckFactories.registerCheck<MissingIsErrCheck>("kthread-missing-is-err");
     CheckFactories.registerCheck<MissingShouldStopCheck>(
         "kthread-missing-should-stop");
+    CheckFactories.registerCheck<NameFormatCheck>("kthread-name-format");
     CheckFactories.registerCheck<NeverWokenCheck>("kthread-never-woken");
     CheckFactories.registerCheck<StopOrderingCheck>("kthread-stop-ordering");
   }
