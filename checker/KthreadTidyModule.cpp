@@ -7,9 +7,6 @@
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
-#include "BusyLoopCheck.h"
-#include "ExitBeforeStopCheck.h"
-#include "LostWakeupCheck.h"
 #include "MissingIsErrCheck.h"
 #include "MissingShouldStopCheck.h"
 #include "NameFormatCheck.h"
@@ -22,10 +19,6 @@ namespace kthread {
 class KthreadModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
-    CheckFactories.registerCheck<BusyLoopCheck>("kthread-busy-loop");
-    CheckFactories.registerCheck<ExitBeforeStopCheck>(
-        "kthread-exit-before-stop");
-    CheckFactories.registerCheck<LostWakeupCheck>("kthread-lost-wakeup");
     CheckFactories.registerCheck<MissingIsErrCheck>("kthread-missing-is-err");
     CheckFactories.registerCheck<MissingShouldStopCheck>(
         "kthread-missing-should-stop");
