@@ -9,6 +9,7 @@
 #include "llvm/Option/OptTable.h"
 #include "llvm/Option/Option.h"
 #include <algorithm>
+#include <cstring>
 
 namespace kthread_lint {
 
@@ -71,6 +72,15 @@ std::vector<std::string> clangCompatibleArgs(llvm::ArrayRef<std::string> Args) {
       continue;
     if ((A == "-MF" || A == "-MT" || A == "-MQ") && I + 1 < Args.size()) {
       ++I;
+      continue;
+    }
+    // Compiler warnings are not what we report, and clang warns about
+    // things gcc does not (CONFIG_WERROR=y trees pass -Werror): never let
+    // them stop the analysis.
+    if (A == "-Werror" || A == "-pedantic-errors")
+      continue;
+    if (A.startswith("-Werror=")) {
+      Out.push_back(("-W" + A.drop_front(strlen("-Werror="))).str());
       continue;
     }
     if (A.startswith("-Wimplicit-fallthrough=")) {
