@@ -7,6 +7,7 @@
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
+#include "LeakedThreadCheck.h"
 #include "MissingIsErrCheck.h"
 #include "MissingShouldStopCheck.h"
 #include "NameFormatCheck.h"
@@ -19,6 +20,7 @@ namespace kthread {
 class KthreadModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<LeakedThreadCheck>("kthread-leaked-thread");
     CheckFactories.registerCheck<MissingIsErrCheck>("kthread-missing-is-err");
     CheckFactories.registerCheck<MissingShouldStopCheck>(
         "kthread-missing-should-stop");

@@ -14,4 +14,13 @@ typedef void (*exitcall_t)(void);
 #define MODULE_LICENSE(x)
 #define MODULE_DESCRIPTION(x)
 #define module_param(name, type, perm)
+/* Module references, and the exit of a thread that holds one (v6.1). */
+struct module;
+extern struct module __this_module;
+#define THIS_MODULE (&__this_module)
+void __module_get(struct module *module);
+bool try_module_get(struct module *module);
+void module_put(struct module *module);
+void __module_put_and_kthread_exit(struct module *mod, long code) __noreturn;
+#define module_put_and_kthread_exit(code) __module_put_and_kthread_exit(THIS_MODULE, code)
 #endif

@@ -46,4 +46,5 @@ int set_cpus_allowed_ptr(struct task_struct *p, const void *new_mask);
 int send_sig(int sig, struct task_struct *p, int priv);
 unsigned long msecs_to_jiffies(const unsigned int m);
 extern unsigned long volatile jiffies;
+void set_user_nice(struct task_struct *p, long nice);
 #endif

@@ -1,0 +1,494 @@
+//===--- LeakedThreadCheck.cpp - kthread-lint -----------------------------===//
+//
+// "A thread started by module code must be stopped before the module's code
+// is unloaded (module exit, driver remove, error unwind of init): otherwise
+// it runs freed code." The starts are module_init() and a driver's .probe;
+// the matching cleanups are module_exit() and the .remove of the same
+// driver, and the error returns of init and probe themselves.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LeakedThreadCheck.h"
+#include "StartedThreadFlow.h"
+#include "ThreadFacts.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
+#include <map>
+#include <set>
+
+namespace clang::tidy::kthread {
+namespace {
+
+enum class StartKind { ModuleInit, BuiltinInit, Probe };
+
+/// A function the kernel calls to start the module or a device, and the
+/// one it calls to undo it.
+struct Lifecycle {
+  StartKind Kind;
+  const FunctionDecl *Start = nullptr;
+  /// module_exit() or the driver's .remove; null when there is none.
+  const FunctionDecl *Cleanup = nullptr;
+  /// For a driver: its ops variable.
+  const VarDecl *Driver = nullptr;
+};
+
+llvm::StringRef nameOf(const FunctionDecl *FD) {
+  if (const IdentifierInfo *II = FD->getIdentifier())
+    return II->getName();
+  return {};
+}
+
+llvm::StringRef calleeName(const CallExpr *C) {
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    return nameOf(FD);
+  return {};
+}
+
+/// The function \p E names: `fn`, `&fn`, `(initcall_t)fn`.
+const FunctionDecl *functionRef(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      return FD->getDefinition() ? FD->getDefinition() : FD;
+  return nullptr;
+}
+
+/// Declared by module_init() / an initcall macro of a built-in: walks out
+/// through the macros that produced \p Loc.
+bool fromInitcallMacro(SourceLocation Loc, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  while (Loc.isMacroID()) {
+    llvm::StringRef N = Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
+    if (N == "module_init" || N.endswith("initcall"))
+      return true;
+    Loc = SM.getImmediateExpansionRange(Loc).getBegin();
+  }
+  return false;
+}
+
+bool isProbeField(llvm::StringRef N) { return N == "probe" || N == "probe_new"; }
+bool isRemoveField(llvm::StringRef N) {
+  return N == "remove" || N == "remove_new" || N == "disconnect";
+}
+
+/// Driver ops initialisers: `{ .probe = foo_probe, .remove = foo_remove }`.
+void findDrivers(const InitListExpr *ILE, const VarDecl *VD,
+                 std::vector<Lifecycle> &Out) {
+  if (!ILE)
+    return;
+  if (ILE->getSemanticForm())
+    ILE = ILE->getSemanticForm();
+  const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+  if (!RD || RD->isUnion()) {
+    for (const Expr *Init : ILE->inits())
+      findDrivers(dyn_cast<InitListExpr>(Init->IgnoreParenImpCasts()), VD, Out);
+    return;
+  }
+  const FunctionDecl *Probe = nullptr, *Remove = nullptr;
+  unsigned I = 0;
+  for (const FieldDecl *FD : RD->fields()) {
+    if (I >= ILE->getNumInits())
+      break;
+    const Expr *Init = ILE->getInit(I++);
+    if (isProbeField(FD->getName()))
+      Probe = functionRef(Init);
+    else if (isRemoveField(FD->getName()))
+      Remove = Remove ? Remove : functionRef(Init);
+    else
+      findDrivers(dyn_cast<InitListExpr>(Init->IgnoreParenImpCasts()), VD, Out);
+  }
+  if (Probe && Probe->hasBody())
+    Out.push_back({StartKind::Probe, Probe, Remove, VD});
+}
+
+/// module_init()/module_exit() as the kernel's headers spell them: for a
+/// module, `init_module` aliased to the function and an `__inittest` helper
+/// returning it; for a built-in, an initcall variable in an `.initcall*`
+/// section (or, with PREL32 relocations, an `__ADDRESSABLE` one made by an
+/// initcall macro). Then every driver with a .probe.
+std::vector<Lifecycle> findLifecycles(const KthreadModel &M) {
+  ASTContext &Ctx = M.context();
+  llvm::StringMap<const FunctionDecl *> ByName;
+  std::vector<const Decl *> Decls(Ctx.getTranslationUnitDecl()->decls_begin(),
+                                  Ctx.getTranslationUnitDecl()->decls_end());
+  for (const Decl *D : Decls)
+    if (const auto *FD = dyn_cast<FunctionDecl>(D))
+      if (FD->hasBody() && FD->getIdentifier())
+        ByName[FD->getName()] = FD;
+  const FunctionDecl *ModInit = nullptr, *ModExit = nullptr;
+  std::vector<const FunctionDecl *> BuiltinInits;
+  const FunctionDecl *BuiltinExit = nullptr;
+  std::vector<Lifecycle> Drivers;
+  for (const Decl *D : Decls) {
+    if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+      llvm::StringRef N = nameOf(FD);
+      if (const auto *A = FD->getAttr<AliasAttr>()) {
+        auto It = ByName.find(A->getAliasee());
+        if (It != ByName.end()) {
+          if (N == "init_module")
+            ModInit = It->second;
+          else if (N == "cleanup_module")
+            ModExit = It->second;
+        }
+      }
+      if ((N == "__inittest" || N == "__exittest") && FD->hasBody())
+        if (const auto *CS = dyn_cast<CompoundStmt>(FD->getBody()))
+          if (!CS->body_empty())
+            if (const auto *RS = dyn_cast<ReturnStmt>(CS->body_back()))
+              if (const FunctionDecl *F = functionRef(RS->getRetValue()))
+                (N == "__inittest" ? ModInit : ModExit) = F;
+      continue;
+    }
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD)
+      continue;
+    if (const auto *S = VD->getAttr<SectionAttr>()) {
+      llvm::StringRef Sec = S->getName();
+      const FunctionDecl *F = functionRef(VD->getInit());
+      if (F && F->hasBody()) {
+        if (Sec.startswith(".initcall") ||
+            (Sec == ".discard.addressable" &&
+             fromInitcallMacro(VD->getLocation(), Ctx)))
+          BuiltinInits.push_back(F);
+        else if (Sec.startswith(".exitcall"))
+          BuiltinExit = F;
+      }
+    }
+    if (const auto *ILE = dyn_cast_or_null<InitListExpr>(VD->getInit()))
+      findDrivers(ILE, VD, Drivers);
+  }
+  std::vector<Lifecycle> Out;
+  if (ModInit && ModInit->hasBody())
+    Out.push_back({StartKind::ModuleInit, ModInit,
+                   ModExit ? ModExit : BuiltinExit, nullptr});
+  for (const FunctionDecl *F : BuiltinInits)
+    if (F != ModInit) // A tristate file built in still has its exit.
+      Out.push_back({BuiltinExit ? StartKind::ModuleInit : StartKind::BuiltinInit,
+                     F, BuiltinExit, nullptr});
+  Out.insert(Out.end(), Drivers.begin(), Drivers.end());
+  return Out;
+}
+
+/// Direct calls of \p FD (and of its callees, \p Depth deep) to functions
+/// of this translation unit, and \p FD itself.
+std::set<const FunctionDecl *> reachable(const KthreadModel &M,
+                                         const FunctionDecl *FD,
+                                         unsigned Depth) {
+  std::set<const FunctionDecl *> Seen{FD};
+  std::vector<std::pair<const FunctionDecl *, unsigned>> Work{{FD, 0}};
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const FunctionDecl *> Found;
+    bool VisitCallExpr(CallExpr *C) {
+      if (const FunctionDecl *F = C->getDirectCallee())
+        Found.push_back(F);
+      return true;
+    }
+  };
+  while (!Work.empty()) {
+    auto [F, D] = Work.back();
+    Work.pop_back();
+    if (D >= Depth || !F->hasBody())
+      continue;
+    Calls Cs;
+    Cs.TraverseStmt(F->getBody());
+    for (const FunctionDecl *Callee : Cs.Found) {
+      const FunctionDecl *Def = M.definitionOf(Callee);
+      if (Def && Def->hasBody() && Seen.insert(Def).second)
+        Work.push_back({Def, D + 1});
+    }
+  }
+  return Seen;
+}
+
+/// Every call in the functions of \p Fns.
+std::vector<const CallExpr *> callsIn(const std::set<const FunctionDecl *> &Fns) {
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const CallExpr *> Found;
+    bool VisitCallExpr(CallExpr *C) {
+      Found.push_back(C);
+      return true;
+    }
+  } Cs;
+  for (const FunctionDecl *F : Fns)
+    if (F->hasBody())
+      Cs.TraverseStmt(F->getBody());
+  return Cs.Found;
+}
+
+/// Ends the thread from inside while handing the module back: the module
+/// reference or the completion it signals is how its unloading waits for it.
+bool isHandOverExit(llvm::StringRef N) {
+  return N == "module_put_and_kthread_exit" ||
+         N == "__module_put_and_kthread_exit" ||
+         N == "kthread_complete_and_exit" || N == "complete_and_exit";
+}
+
+/// The completion a call to complete()/wait_for_completion*() names.
+HandleKey completionOf(const CallExpr *C) {
+  if (C->getNumArgs() == 0)
+    return {};
+  const Expr *A = C->getArg(0)->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(A))
+    if (UO->getOpcode() == UO_AddrOf)
+      A = UO->getSubExpr();
+  std::optional<AccessPath> P = accessPathOf(A);
+  if (!P)
+    return {};
+  if (!P->Fields.empty())
+    return HandleKey{HandleKey::Field, P->Fields.back()};
+  return P->Base->hasGlobalStorage() ? HandleKey{HandleKey::Global, P->Base}
+                                     : HandleKey{};
+}
+
+/// Functions whose address is taken (callbacks: devm actions, timers,
+/// notifiers, sysfs handlers): when they run is not known here.
+std::set<const FunctionDecl *> addressTaken(ASTContext &Ctx) {
+  struct Refs : RecursiveASTVisitor<Refs> {
+    std::set<const Expr *> Callees;
+    std::set<const FunctionDecl *> Taken;
+    bool VisitCallExpr(CallExpr *C) {
+      Callees.insert(C->getCallee()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        if (!Callees.count(DRE))
+          Taken.insert(FD->getDefinition() ? FD->getDefinition() : FD);
+      return true;
+    }
+  } R;
+  // Calls are visited before their callee's reference (pre-order).
+  R.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return R.Taken;
+}
+
+std::string threadFnName(const ThreadCreation &TC) {
+  return TC.ThreadFns.empty()
+             ? std::string("the thread")
+             : "'" + TC.ThreadFns.front()->getName().str() + "'";
+}
+
+bool isWorker(const ThreadCreation &TC) {
+  return TC.Api.Kind == CreationKind::CreateWorker ||
+         TC.Api.Kind == CreationKind::RunWorker;
+}
+
+} // namespace
+
+void LeakedThreadCheck::checkModel(const KthreadModel &M) {
+  if (M.creations().empty())
+    return;
+  ASTContext &Ctx = M.context();
+  std::vector<Lifecycle> Lives = findLifecycles(M);
+  if (Lives.empty())
+    return;
+  std::set<const FunctionDecl *> Callbacks = addressTaken(Ctx);
+  for (const Lifecycle &L : Lives) {
+    Callbacks.erase(L.Start);
+    if (L.Cleanup)
+      Callbacks.erase(L.Cleanup);
+  }
+
+  std::map<const FunctionDecl *, StartedThreadFacts> FlowCache;
+  auto FactsOf = [&](const FunctionDecl *F) -> const StartedThreadFacts & {
+    auto It = FlowCache.find(F);
+    if (It == FlowCache.end())
+      It = FlowCache.emplace(F, analyzeStartedThreads(M, F)).first;
+    return It->second;
+  };
+  std::set<const ThreadCreation *> ReportedError, ReportedExit;
+
+  for (const Lifecycle &L : Lives) {
+    bool IsProbe = L.Kind == StartKind::Probe;
+    std::set<const FunctionDecl *> Starts = reachable(M, L.Start, CalleeDepth);
+    std::set<const FunctionDecl *> Cleanups;
+    if (L.Cleanup)
+      Cleanups = reachable(M, L.Cleanup, CalleeDepth);
+    // What the cleanup waits for, and what it stops.
+    std::set<HandleKey> Waited;
+    for (const CallExpr *C : callsIn(Cleanups))
+      if (calleeName(C).startswith("wait_for_completion"))
+        if (HandleKey K = completionOf(C))
+          Waited.insert(K);
+    StopSummary CleanupStops;
+    for (const FunctionDecl *F : Cleanups) {
+      StopSummary S = stopsIn(M, F, 0);
+      CleanupStops.Keys.insert(S.Keys.begin(), S.Keys.end());
+      CleanupStops.Unresolved |= S.Unresolved;
+    }
+    if (L.Cleanup) {
+      StopSummary S = stopsIn(M, L.Cleanup, CalleeDepth);
+      CleanupStops.Keys.insert(S.Keys.begin(), S.Keys.end());
+      CleanupStops.Unresolved |= S.Unresolved;
+    }
+
+    for (const FunctionDecl *F : Starts) {
+      bool Creates = llvm::any_of(M.creations(), [&](const ThreadCreation &TC) {
+        return TC.Enclosing == F;
+      });
+      if (!Creates)
+        continue;
+      const StartedThreadFacts &Facts = FactsOf(F);
+      if (!Facts.Complete)
+        continue; // Too many paths to say anything for sure.
+
+      // 1. Left running by a failing init or probe. One report an error
+      // return, at the thread started last: the unwinding it should jump
+      // into is the one that stops that thread (and those before it).
+      if (F == L.Start) {
+        const SourceManager &SM = Ctx.getSourceManager();
+        std::vector<std::pair<const ReturnStmt *,
+                              std::vector<const ThreadCreation *>>>
+            ByReturn;
+        for (const StartedThreadFacts::RunningAtReturn &R : Facts.Running) {
+          if (R.Kind != ReturnKind::Error || !R.Return ||
+              M.reaches(F, R.Creation->Call, R.Creation->Call)) // In a loop.
+            continue;
+          auto It = llvm::find_if(ByReturn, [&](const auto &E) {
+            return E.first == R.Return;
+          });
+          if (It == ByReturn.end())
+            It = ByReturn.insert(ByReturn.end(), {R.Return, {}});
+          It->second.push_back(R.Creation);
+        }
+        for (auto &[Ret, Threads] : ByReturn) {
+          const ThreadCreation *Last = *std::max_element(
+              Threads.begin(), Threads.end(),
+              [&](const ThreadCreation *A, const ThreadCreation *B) {
+                return SM.isBeforeInTranslationUnit(A->Loc, B->Loc);
+              });
+          if (!ReportedError.insert(Last).second)
+            continue;
+          diag(Last->Loc,
+               "thread started by '%0' is still running when '%1' fails: no "
+               "%select{kthread_stop()|kthread_destroy_worker()}2 reaches it "
+               "on this error path, and %select{a failed init frees the "
+               "module's code while the thread runs it|the thread goes on "
+               "using what the failed init gives up|the thread outlives the "
+               "failed probe, running module code that rmmod frees}3; stop it "
+               "on the error path before returning")
+              << Last->ApiName << nameOf(L.Start) << isWorker(*Last)
+              << unsigned(L.Kind);
+          diag(Ret->getBeginLoc(),
+               "'%0' returns an error here with the thread still "
+               "running%select{| (and %2 started before it)}1",
+               DiagnosticIDs::Note)
+              << nameOf(L.Start) << (Threads.size() > 1)
+              << unsigned(Threads.size() - 1);
+        }
+      }
+
+      // 2. Still running after init or probe succeeded, and not stopped by
+      // the module's exit or the driver's remove.
+      if (L.Kind == StartKind::BuiltinInit ||
+          (!L.Cleanup && !IsProbe) || CleanupStops.Unresolved)
+        continue;
+      std::map<const ThreadCreation *, std::vector<AccessPath>> Kept;
+      std::set<const ThreadCreation *> Running;
+      for (const StartedThreadFacts::RunningAtReturn &R : Facts.Running) {
+        if (R.Kind == ReturnKind::Error)
+          continue;
+        Running.insert(R.Creation);
+        auto &K = Kept[R.Creation];
+        for (const AccessPath &P : R.KeptIn)
+          if (!llvm::is_contained(K, P))
+            K.push_back(P);
+      }
+      for (const ThreadCreation *TC : Running) {
+        if (ReportedExit.count(TC))
+          continue;
+        // A worker runs the kernel's loop; a thread function we cannot see
+        // may hand the module back itself.
+        if (TC->ThreadFns.empty() && !isWorker(*TC))
+          continue;
+        std::set<const FunctionDecl *> Body;
+        for (const FunctionDecl *Fn : TC->ThreadFns)
+          if (Fn->hasBody())
+            Body.merge(reachable(M, Fn, CalleeDepth));
+        bool HandsBack = false;
+        std::set<const FunctionDecl *> Waiters = Cleanups;
+        Waiters.insert(F);
+        Waiters.insert(L.Start);
+        std::set<HandleKey> WaitedHere = Waited;
+        for (const CallExpr *C : callsIn(Waiters))
+          if (calleeName(C).startswith("wait_for_completion"))
+            if (HandleKey K = completionOf(C))
+              WaitedHere.insert(K);
+        for (const CallExpr *C : callsIn(Body)) {
+          llvm::StringRef N = calleeName(C);
+          if (isHandOverExit(N))
+            HandsBack = true;
+          if ((N == "complete" || N == "complete_all" ||
+               N == "kthread_complete_and_exit" || N == "complete_and_exit"))
+            if (HandleKey K = completionOf(C); K && WaitedHere.count(K))
+              HandsBack = true;
+        }
+        if (HandsBack)
+          continue;
+        const std::vector<AccessPath> &Places = Kept[TC];
+        bool Stopped = false, Elsewhere = false;
+        for (const AccessPath &P : Places) {
+          HandleKey K = HandleKey::of(P);
+          Stopped |= CleanupStops.Keys.count(K) > 0;
+          for (const HandleUse *U : M.usesOf(K))
+            if (isStopOp(U->Op) && Callbacks.count(U->Enclosing))
+              Elsewhere = true; // A callback stops it: when is unknown.
+          // No remove: only when nothing at all stops it.
+          if (!L.Cleanup)
+            for (const HandleUse *U : M.usesOf(K))
+              Elsewhere |= isStopOp(U->Op);
+        }
+        if (Stopped || Elsewhere)
+          continue;
+        ReportedExit.insert(TC);
+        std::string Place = Places.empty() ? "" : Places.front().spelling();
+        if (!L.Cleanup) {
+          diag(TC->Loc,
+               "thread started by '%0' in probe '%1' is never stopped: driver "
+               "'%2' has no remove function and nothing else stops %3, so "
+               "after unbind and rmmod the thread runs the module's freed "
+               "code; stop it in a remove function")
+              << TC->ApiName << nameOf(L.Start) << L.Driver->getName()
+              << threadFnName(*TC);
+          diag(L.Driver->getLocation(), "driver '%0' declared here",
+               DiagnosticIDs::Note)
+              << L.Driver->getName();
+          continue;
+        }
+        if (Places.empty())
+          diag(TC->Loc,
+               "thread started by '%0' during %select{module init|probe}1 "
+               "'%2' cannot be stopped by %select{module exit function|remove "
+               "function}1 '%3': its handle is kept in no field or global, so "
+               "after %select{rmmod|unbind and rmmod}1 %4 runs the module's "
+               "freed code; keep the handle where '%3' can reach it and stop "
+               "the thread there")
+              << TC->ApiName << IsProbe << nameOf(L.Start)
+              << nameOf(L.Cleanup) << threadFnName(*TC);
+        else
+          diag(TC->Loc,
+               "thread started by '%0' during %select{module init|probe}1 "
+               "'%2' is never stopped by %select{module exit function|remove "
+               "function}1 '%3': after %select{rmmod|unbind and rmmod}1 %4 "
+               "runs the module's freed code; call "
+               "%select{kthread_stop|kthread_destroy_worker}5(%6) in '%3'")
+              << TC->ApiName << IsProbe << nameOf(L.Start)
+              << nameOf(L.Cleanup) << threadFnName(*TC) << isWorker(*TC)
+              << Place;
+        diag(L.Cleanup->getLocation(),
+             "%select{module exit function|remove function}0 '%1' does not "
+             "stop it",
+             DiagnosticIDs::Note)
+            << IsProbe << nameOf(L.Cleanup);
+      }
+    }
+  }
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,800 @@
+//===--- StartedThreadFlow.cpp - kthread-lint -----------------------------===//
+
+#include "StartedThreadFlow.h"
+#include "ThreadFacts.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace clang::tidy::kthread {
+namespace {
+
+llvm::StringRef calleeName(const CallExpr *C) {
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    if (const IdentifierInfo *II = FD->getIdentifier())
+      return II->getName();
+  return {};
+}
+
+/// Kernel functions that take a task without keeping, starting or stopping
+/// it: the thread stays ours.
+bool leavesThreadAlone(llvm::StringRef Name) {
+  if (isErrPtrAccessor(Name))
+    return true;
+  return Name == "set_user_nice" || Name.startswith("sched_set") ||
+         Name == "kthread_data" || Name == "kthread_set_per_cpu" ||
+         Name == "task_pid_nr" || Name == "task_pid_vnr" ||
+         Name == "task_nice" || Name == "get_task_comm" ||
+         Name == "__get_task_comm" || Name == "set_task_comm" ||
+         Name == "__set_task_comm" || Name == "kthread_bind" ||
+         Name == "kthread_bind_mask" || Name == "set_cpus_allowed_ptr" ||
+         Name == "send_sig" || Name == "wake_up_state";
+}
+
+/// Declared in a kernel header (`include/linux/...`), not by the module:
+/// such a function does not stop a module's thread it is not handed.
+bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM) {
+  const FunctionDecl *First = FD->getFirstDecl();
+  SourceLocation Loc = SM.getSpellingLoc(First->getLocation());
+  if (Loc.isInvalid() || SM.isWrittenInMainFile(Loc))
+    return false;
+  return SM.getFilename(Loc).contains("/include/");
+}
+
+bool isPrefix(const AccessPath &P, const AccessPath &Of) {
+  if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
+    return false;
+  return std::equal(P.Fields.begin(), P.Fields.end(), Of.Fields.begin());
+}
+
+bool overlaps(const AccessPath &A, const AccessPath &B) {
+  return isPrefix(A, B) || isPrefix(B, A);
+}
+
+bool isIntegerLocal(const VarDecl *VD) {
+  return VD && VD->isLocalVarDecl() && !VD->isStaticLocal() &&
+         (VD->getType()->isIntegerType() || VD->getType()->isBooleanType());
+}
+
+/// What a path knows of a thread created in the function.
+enum class Status : uint8_t {
+  Unchecked,        ///< Created; IS_ERR() not tested yet; not woken.
+  UncheckedStarted, ///< Created running (kthread_run), or woken, untested.
+  Err,              ///< An ERR_PTR: no thread.
+  Sleeping,         ///< Valid, not woken.
+  Running,          ///< Valid and started.
+  Stopped,          ///< Stopped.
+  Gone,             ///< Returned or handed to code we cannot see.
+};
+
+bool isRunning(Status S) {
+  return S == Status::Running || S == Status::UncheckedStarted;
+}
+
+/// What a path knows of an integer local.
+struct IntFact {
+  enum KindTy : uint8_t { Zero, NonZero, ErrOf } Kind = Zero;
+  /// ErrOf: non-zero exactly when this creation failed (TrueMeansErr), or
+  /// exactly when it did not.
+  const ThreadCreation *V = nullptr;
+  bool TrueMeansErr = true;
+  bool operator<(const IntFact &O) const {
+    return std::tie(Kind, V, TrueMeansErr) < std::tie(O.Kind, O.V, O.TrueMeansErr);
+  }
+  bool operator==(const IntFact &O) const {
+    return Kind == O.Kind && V == O.V && TrueMeansErr == O.TrueMeansErr;
+  }
+};
+
+/// A marker for places known to hold NULL.
+const ThreadCreation *const NullHandle =
+    reinterpret_cast<const ThreadCreation *>(uintptr_t(1));
+
+struct PathState {
+  std::map<AccessPath, const ThreadCreation *> Places;
+  std::map<const ThreadCreation *, Status> Values;
+  std::map<const VarDecl *, IntFact> Ints;
+  /// Conditions already decided on this path (index into the condition
+  /// table), and constants stored into lvalues, by the same table.
+  std::map<unsigned, bool> Conds;
+
+  bool operator<(const PathState &O) const {
+    return std::tie(Places, Values, Ints, Conds) <
+           std::tie(O.Places, O.Values, O.Ints, O.Conds);
+  }
+};
+
+/// A test of a creation result: IS_ERR(t) and its relatives.
+struct ErrTest {
+  const ThreadCreation *V;
+  bool TrueMeansErr;
+};
+
+class Flow {
+public:
+  Flow(const KthreadModel &M, const FunctionDecl *FD)
+      : M(M), Ctx(M.context()), FD(FD) {}
+  void run(StartedThreadFacts &Out);
+
+private:
+  struct Cond {
+    llvm::FoldingSetNodeID ID;
+    std::vector<AccessPath> Atoms;
+  };
+
+  void element(const Stmt *S, PathState &P, StartedThreadFacts &Out);
+  void call(const CallExpr *C, PathState &P);
+  void assign(const Expr *LHS, const Expr *RHS, PathState &P);
+  void handOver(const ThreadCreation *V, PathState &P) {
+    if (V && V != NullHandle)
+      P.Values[V] = Status::Gone;
+  }
+  void invalidate(const AccessPath &Q, PathState &P);
+  const ThreadCreation *valueOf(const Expr *E, const PathState &P) const;
+  std::optional<ErrTest> errTestOf(const Expr *E, const PathState &P,
+                                   int Depth = 0) const;
+  std::optional<IntFact> intFactOf(const Expr *RHS, const PathState &P) const;
+  /// Narrows \p P to the paths where \p E is \p Value; false if none.
+  bool assume(const Expr *E, bool Value, PathState &P, int Depth = 0);
+  bool assumeErr(const ThreadCreation *V, bool IsErr, PathState &P);
+  ReturnKind returnKind(const Expr *E, PathState &P);
+  std::optional<unsigned> condIndex(const Expr *E);
+  void record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
+              StartedThreadFacts &Out);
+
+  const KthreadModel &M;
+  ASTContext &Ctx;
+  const FunctionDecl *FD;
+  std::vector<Cond> Conds;
+  std::map<std::pair<const ThreadCreation *, const ReturnStmt *>, size_t> Seen;
+};
+
+const ThreadCreation *Flow::valueOf(const Expr *E, const PathState &P) const {
+  E = stripValue(E);
+  if (!E)
+    return nullptr;
+  if (const auto *C = dyn_cast<CallExpr>(E))
+    return M.creationByCall(C);
+  if (std::optional<AccessPath> AP = accessPathOf(E)) {
+    auto It = P.Places.find(*AP);
+    if (It != P.Places.end() && It->second != NullHandle)
+      return It->second;
+  }
+  return nullptr;
+}
+
+std::optional<ErrTest> Flow::errTestOf(const Expr *E, const PathState &P,
+                                       int Depth) const {
+  if (!E || Depth > 8)
+    return std::nullopt;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *SE = dyn_cast<StmtExpr>(E)) {
+    const CompoundStmt *CS = SE->getSubStmt();
+    if (CS->body_empty())
+      return std::nullopt;
+    return errTestOf(dyn_cast<Expr>(CS->body_back()), P, Depth + 1);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->getOpcode() != UO_LNot)
+      return std::nullopt;
+    std::optional<ErrTest> T = errTestOf(UO->getSubExpr(), P, Depth + 1);
+    if (T)
+      T->TrueMeansErr = !T->TrueMeansErr;
+    return T;
+  }
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    llvm::StringRef Name = calleeName(C);
+    if (Name == "__builtin_expect" && C->getNumArgs() == 2)
+      return errTestOf(C->getArg(0), P, Depth + 1);
+    if (isErrPtrTest(Name) && C->getNumArgs() == 1)
+      if (const ThreadCreation *V = valueOf(C->getArg(0), P))
+        return ErrTest{V, true};
+    return std::nullopt;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (auto It = P.Ints.find(VD->getCanonicalDecl());
+          It != P.Ints.end() && It->second.Kind == IntFact::ErrOf)
+        return ErrTest{It->second.V, It->second.TrueMeansErr};
+  return std::nullopt;
+}
+
+std::optional<IntFact> Flow::intFactOf(const Expr *RHS,
+                                       const PathState &P) const {
+  if (!RHS)
+    return std::nullopt;
+  const Expr *E = RHS->IgnoreParenImpCasts();
+  Expr::EvalResult R;
+  if (!E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
+    return IntFact{R.Val.getInt().isZero() ? IntFact::Zero : IntFact::NonZero};
+  if (const auto *C = dyn_cast<CallExpr>(E))
+    if (calleeName(C) == "PTR_ERR") // Of a pointer that is not NULL.
+      return IntFact{IntFact::NonZero};
+  if (std::optional<ErrTest> T = errTestOf(E, P))
+    return IntFact{IntFact::ErrOf, T->V, T->TrueMeansErr};
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (auto It = P.Ints.find(VD->getCanonicalDecl()); It != P.Ints.end())
+        return It->second;
+  return std::nullopt;
+}
+
+void Flow::invalidate(const AccessPath &Q, PathState &P) {
+  for (auto It = P.Conds.begin(); It != P.Conds.end();) {
+    bool Hit = llvm::any_of(Conds[It->first].Atoms, [&](const AccessPath &A) {
+      return overlaps(A, Q);
+    });
+    It = Hit ? P.Conds.erase(It) : std::next(It);
+  }
+  if (Q.Fields.empty())
+    P.Ints.erase(Q.Base);
+}
+
+/// The access paths a condition reads.
+static void collectAtoms(const Expr *E, std::vector<AccessPath> &Out) {
+  if (!E)
+    return;
+  if (std::optional<AccessPath> P = accessPathOf(E)) {
+    Out.push_back(*P);
+    return;
+  }
+  for (const Stmt *Child : E->children())
+    if (const auto *CE = dyn_cast_or_null<Expr>(Child))
+      collectAtoms(CE, Out);
+}
+
+std::optional<unsigned> Flow::condIndex(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (E->HasSideEffects(Ctx))
+    return std::nullopt;
+  llvm::FoldingSetNodeID ID;
+  E->Profile(ID, Ctx, /*Canonical=*/true);
+  for (unsigned I = 0; I < Conds.size(); ++I)
+    if (Conds[I].ID == ID)
+      return I;
+  Cond C;
+  C.ID = ID;
+  collectAtoms(E, C.Atoms);
+  if (C.Atoms.empty())
+    return std::nullopt;
+  Conds.push_back(std::move(C));
+  return Conds.size() - 1;
+}
+
+void Flow::assign(const Expr *LHS, const Expr *RHS, PathState &P) {
+  std::optional<AccessPath> To = accessPathOf(LHS);
+  const ThreadCreation *V = RHS ? valueOf(RHS, P) : nullptr;
+  if (!To) { // Stored where we cannot follow it.
+    handOver(V, P);
+    return;
+  }
+  std::optional<IntFact> Fact;
+  if (To->Fields.empty() && !To->ArrayElement && isIntegerLocal(To->Base))
+    Fact = intFactOf(RHS, P);
+  for (auto It = P.Places.begin(); It != P.Places.end();)
+    It = isPrefix(*To, It->first) ? P.Places.erase(It) : std::next(It);
+  invalidate(*To, P);
+  if (V)
+    P.Places[*To] = V;
+  else if (RHS && RHS->isNullPointerConstant(
+                      Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+                      Expr::NPCK_NotNull &&
+           LHS->getType()->isPointerType())
+    P.Places[*To] = NullHandle;
+  if (Fact) {
+    P.Ints[To->Base] = *Fact;
+  } else if (RHS && !To->ArrayElement) {
+    // `priv->started = true;`: the next test of it knows the answer.
+    Expr::EvalResult R;
+    const Expr *E = RHS->IgnoreParenImpCasts();
+    if (!E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
+      if (std::optional<unsigned> I = condIndex(LHS))
+        P.Conds[*I] = !R.Val.getInt().isZero();
+  }
+}
+
+void Flow::call(const CallExpr *C, PathState &P) {
+  if (const ThreadCreation *TC = M.creationByCall(C)) {
+    // What the called function itself does: kthread_create_on_node()
+    // inside kthread_run() leaves the thread asleep, the macro wakes it.
+    llvm::StringRef Name = calleeName(C);
+    std::optional<CreationApi> Api = lookupCreationApi(Name);
+    bool Runs = Api ? Api->Kind != CreationKind::Create
+                    : TC->Api.Kind != CreationKind::Create;
+    P.Values[TC] = Runs ? Status::UncheckedStarted : Status::Unchecked;
+    return;
+  }
+  llvm::StringRef Name = calleeName(C);
+  if (Name == "__builtin_expect" || leavesThreadAlone(Name))
+    return;
+  if (std::optional<HandleOp> Op = lookupHandleOp(Name)) {
+    const ThreadCreation *V = C->getNumArgs() ? valueOf(C->getArg(0), P) : nullptr;
+    if (!V)
+      return;
+    Status &S = P.Values[V];
+    if (*Op == HandleOp::Wake || *Op == HandleOp::Unpark ||
+        *Op == HandleOp::Park) {
+      if (S == Status::Sleeping)
+        S = Status::Running;
+      else if (S == Status::Unchecked)
+        S = Status::UncheckedStarted;
+    } else if (isStopOp(*Op) && S != Status::Gone) {
+      S = Status::Stopped;
+    }
+    return;
+  }
+  // Printed arguments are not handed over: `pr_err("%pe", t)`.
+  const FunctionDecl *Callee = C->getDirectCallee();
+  unsigned Last = C->getNumArgs();
+  if (Callee)
+    if (const auto *FA = Callee->getAttr<FormatAttr>())
+      Last = std::min<unsigned>(Last, FA->getFormatIdx() - 1);
+
+  // A callback handed over, `devm_add_action_or_reset(dev, stop_fn, priv)`:
+  // what it stops is taken care of, at a time we do not know.
+  for (const Expr *Arg : C->arguments()) {
+    const Expr *A = Arg->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(A))
+      if (UO->getOpcode() == UO_AddrOf)
+        A = UO->getSubExpr()->IgnoreParenCasts();
+    const auto *DRE = dyn_cast<DeclRefExpr>(A);
+    const auto *Fn = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+    const FunctionDecl *FnDef = Fn ? M.definitionOf(Fn) : nullptr;
+    if (!FnDef || !FnDef->hasBody())
+      continue;
+    StopSummary S = stopsIn(M, FnDef, CalleeDepth);
+    for (auto &[Place, V] : P.Places)
+      if (V != NullHandle && Place.Persistent &&
+          S.Keys.count(HandleKey::of(Place)))
+        handOver(V, P);
+    if (!S.Params.empty()) // It stops its data: the handle passed with it.
+      for (const Expr *Data : C->arguments())
+        handOver(valueOf(Data, P), P);
+  }
+
+  const FunctionDecl *Def = Callee ? M.definitionOf(Callee) : nullptr;
+  if (Def && Def->hasBody()) {
+    // A function of this file: does it stop what we pass or keep?
+    StopSummary S = stopsIn(M, Def, CalleeDepth);
+    for (auto &[Place, V] : P.Places)
+      if (V != NullHandle && Place.Persistent &&
+          S.Keys.count(HandleKey::of(Place)) && P.Values[V] != Status::Gone)
+        P.Values[V] = Status::Stopped;
+    for (unsigned I = 0; I < Last; ++I) {
+      const ThreadCreation *V = valueOf(C->getArg(I), P);
+      if (!V)
+        continue;
+      if (S.Params.count(I)) {
+        if (P.Values[V] != Status::Gone)
+          P.Values[V] = Status::Stopped;
+      } else {
+        handOver(V, P); // Kept or passed on by code we do not follow.
+      }
+    }
+    if (S.Unresolved)
+      for (auto &[V, St] : P.Values)
+        if (St != Status::Err)
+          St = Status::Gone;
+  } else {
+    bool Kernel = Callee && isKernelApi(Callee, Ctx.getSourceManager());
+    for (unsigned I = 0; I < Last; ++I) {
+      const Expr *A = C->getArg(I)->IgnoreParenImpCasts();
+      bool AddrOf = false;
+      if (const auto *UO = dyn_cast<UnaryOperator>(A))
+        if (UO->getOpcode() == UO_AddrOf) {
+          A = UO->getSubExpr()->IgnoreParenImpCasts();
+          AddrOf = true;
+        }
+      if (const ThreadCreation *V = valueOf(A, P)) {
+        handOver(V, P);
+        continue;
+      }
+      std::optional<AccessPath> AP = accessPathOf(A);
+      if (!AP)
+        continue;
+      if (AddrOf)
+        invalidate(*AP, P);
+      // The module's own code, elsewhere, may stop what a structure it is
+      // given holds; the kernel's does not.
+      if (!Kernel || AddrOf)
+        for (auto &[Place, V] : P.Places)
+          if (V != NullHandle && isPrefix(*AP, Place) && !(*AP == Place))
+            handOver(V, P);
+    }
+  }
+}
+
+bool Flow::assumeErr(const ThreadCreation *V, bool IsErr, PathState &P) {
+  Status &S = P.Values[V];
+  switch (S) {
+  case Status::Unchecked:
+    S = IsErr ? Status::Err : Status::Sleeping;
+    return true;
+  case Status::UncheckedStarted:
+    S = IsErr ? Status::Err : Status::Running;
+    return true;
+  case Status::Err:
+    return IsErr;
+  case Status::Sleeping:
+  case Status::Running:
+  case Status::Stopped:
+    return !IsErr;
+  case Status::Gone:
+    return true;
+  }
+  return true;
+}
+
+bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
+  if (!E || Depth > 8)
+    return true;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *SE = dyn_cast<StmtExpr>(E)) {
+    const CompoundStmt *CS = SE->getSubStmt();
+    return CS->body_empty() ||
+           assume(dyn_cast<Expr>(CS->body_back()), Value, P, Depth + 1);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_LNot)
+      return assume(UO->getSubExpr(), !Value, P, Depth + 1);
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    llvm::StringRef Name = calleeName(C);
+    if (Name == "__builtin_expect" && C->getNumArgs() == 2)
+      return assume(C->getArg(0), Value, P, Depth + 1);
+    if (isErrPtrTest(Name) && C->getNumArgs() == 1) {
+      if (const ThreadCreation *V = valueOf(C->getArg(0), P))
+        return assumeErr(V, Value, P);
+      if (std::optional<AccessPath> AP = accessPathOf(C->getArg(0)))
+        if (auto It = P.Places.find(*AP);
+            It != P.Places.end() && It->second == NullHandle)
+          return Name == "IS_ERR_OR_NULL" ? Value : !Value;
+    }
+    return true;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    const Expr *L = BO->getLHS(), *R = BO->getRHS();
+    auto IsZero = [&](const Expr *X) {
+      return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+             Expr::NPCK_NotNull;
+    };
+    if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
+      if (IsZero(L))
+        std::swap(L, R);
+      if (IsZero(R))
+        return assume(L, BO->getOpcode() == BO_EQ ? !Value : Value, P,
+                      Depth + 1);
+    }
+    // `ret < 0` true: ret is not zero.
+    if (BO->getOpcode() == BO_LT && IsZero(R) && Value)
+      return assume(L, true, P, Depth + 1);
+    if (BO->getOpcode() == BO_GT && IsZero(L) && Value)
+      return assume(R, true, P, Depth + 1);
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (VD && isIntegerLocal(VD)) {
+      auto It = P.Ints.find(VD->getCanonicalDecl());
+      if (It == P.Ints.end()) {
+        P.Ints[VD->getCanonicalDecl()] =
+            IntFact{Value ? IntFact::NonZero : IntFact::Zero};
+        return true;
+      }
+      IntFact F = It->second;
+      if (F.Kind == IntFact::Zero)
+        return !Value;
+      if (F.Kind == IntFact::NonZero)
+        return Value;
+      P.Ints[VD->getCanonicalDecl()] =
+          IntFact{Value ? IntFact::NonZero : IntFact::Zero};
+      return assumeErr(F.V, Value == F.TrueMeansErr, P);
+    }
+  }
+  // A handle as a truth value: a creation result is never NULL.
+  if (E->getType()->isPointerType())
+    if (std::optional<AccessPath> AP = accessPathOf(E))
+      if (auto It = P.Places.find(*AP); It != P.Places.end())
+        return It->second == NullHandle ? !Value : Value;
+  // Anything else without side effects takes the same branch each time on
+  // a path, until what it reads is assigned.
+  if (std::optional<unsigned> I = condIndex(E)) {
+    auto [It, New] = P.Conds.try_emplace(*I, Value);
+    return New || It->second == Value;
+  }
+  return true;
+}
+
+ReturnKind Flow::returnKind(const Expr *E, PathState &P) {
+  if (!E)
+    return ReturnKind::Unknown;
+  E = E->IgnoreParenImpCasts();
+  Expr::EvalResult R;
+  if (!E->isValueDependent() && E->getType()->isIntegerType() &&
+      E->EvaluateAsInt(R, Ctx))
+    return R.Val.getInt().isZero() ? ReturnKind::Success : ReturnKind::Error;
+  if (!E->getType()->isIntegerType())
+    return ReturnKind::Unknown;
+  if (std::optional<IntFact> F = intFactOf(E, P)) {
+    if (F->Kind == IntFact::Zero)
+      return ReturnKind::Success;
+    if (F->Kind == IntFact::NonZero)
+      return ReturnKind::Error;
+    Status S = P.Values[F->V];
+    if (S == Status::Err)
+      return F->TrueMeansErr ? ReturnKind::Error : ReturnKind::Success;
+    if (S == Status::Sleeping || S == Status::Running || S == Status::Stopped)
+      return F->TrueMeansErr ? ReturnKind::Success : ReturnKind::Error;
+  }
+  return ReturnKind::Unknown;
+}
+
+void Flow::record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
+                  StartedThreadFacts &Out) {
+  for (const auto &[V, S] : P.Values) {
+    if (!isRunning(S))
+      continue;
+    auto [It, New] = Seen.try_emplace({V, RS}, Out.Running.size());
+    if (New) {
+      StartedThreadFacts::RunningAtReturn R;
+      R.Creation = V;
+      R.Return = RS;
+      R.Kind = K;
+      Out.Running.push_back(R);
+    }
+    StartedThreadFacts::RunningAtReturn &R = Out.Running[It->second];
+    if (R.Kind != K)
+      R.Kind = ReturnKind::Unknown;
+    bool Kept = false;
+    for (const auto &[Place, PV] : P.Places)
+      if (PV == V && Place.Persistent) {
+        Kept = true;
+        if (!llvm::is_contained(R.KeptIn, Place))
+          R.KeptIn.push_back(Place);
+      }
+    R.LostOnSomePath |= !Kept;
+  }
+}
+
+void Flow::element(const Stmt *S, PathState &P, StartedThreadFacts &Out) {
+  if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+    ReturnKind K = returnKind(RS->getRetValue(), P);
+    // A handle returned is the caller's.
+    if (const Expr *RV = RS->getRetValue())
+      handOver(valueOf(RV, P), P);
+    record(RS, K, P, Out);
+    return;
+  }
+  if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        DeclRefExpr Ref(Ctx, const_cast<VarDecl *>(VD), false, VD->getType(),
+                        VK_LValue, VD->getLocation());
+        assign(&Ref, VD->getInit(), P);
+      }
+    return;
+  }
+  const auto *E = dyn_cast<Expr>(S);
+  if (!E)
+    return;
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    call(C, P);
+    return;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() == BO_Assign)
+      assign(BO->getLHS(), BO->getRHS(), P);
+    else if (BO->isCompoundAssignmentOp())
+      if (std::optional<AccessPath> AP = accessPathOf(BO->getLHS()))
+        invalidate(*AP, P);
+    return;
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->isIncrementDecrementOp())
+      if (std::optional<AccessPath> AP = accessPathOf(UO->getSubExpr()))
+        invalidate(*AP, P);
+}
+
+void Flow::run(StartedThreadFacts &Out) {
+  const CFG *G = M.cfgOf(FD);
+  if (!G)
+    return;
+  struct Item {
+    const CFGBlock *B;
+    PathState S;
+  };
+  std::vector<Item> Work;
+  std::vector<std::set<PathState>> Visited(G->getNumBlockIDs());
+  Work.push_back({&G->getEntry(), PathState{}});
+  // Paths are not joined: the budget bounds the work on large functions,
+  // and when it runs out the facts are marked incomplete.
+  unsigned Budget = 20000;
+  while (!Work.empty()) {
+    Item It = std::move(Work.back());
+    Work.pop_back();
+    if (!Visited[It.B->getBlockID()].insert(It.S).second)
+      continue;
+    if (Budget-- == 0) {
+      Out.Complete = false;
+      return;
+    }
+    PathState S = std::move(It.S);
+    bool Returned = false;
+    for (const CFGElement &El : *It.B)
+      if (std::optional<CFGStmt> CS = El.getAs<CFGStmt>()) {
+        element(CS->getStmt(), S, Out);
+        Returned |= isa<ReturnStmt>(CS->getStmt());
+      }
+    const CFGBlock *B = It.B;
+    // Falling off the end of a void function is a return too.
+    if (!Returned && !B->hasNoReturnElement())
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+        if (Succ.getReachableBlock() == &G->getExit())
+          record(nullptr, ReturnKind::Unknown, S, Out);
+    const Stmt *T = B->getTerminatorStmt();
+    const auto *Cnd = dyn_cast_or_null<Expr>(B->getTerminatorCondition());
+    if (B->succ_size() == 2 && T && Cnd && !isa<SwitchStmt>(T)) {
+      // The block of `if (a && b)` that tests b: a is already decided.
+      while (const auto *BO = dyn_cast<BinaryOperator>(Cnd->IgnoreParenImpCasts())) {
+        if (!BO->isLogicalOp() || isa<BinaryOperator>(T))
+          break;
+        Cnd = BO->getRHS();
+      }
+      unsigned Branch = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        bool Value = Branch++ == 0;
+        const CFGBlock *SB = Succ.getReachableBlock();
+        if (!SB)
+          continue;
+        PathState SS = S;
+        if (assume(Cnd, Value, SS))
+          Work.push_back({SB, std::move(SS)});
+      }
+      continue;
+    }
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+      if (const CFGBlock *SB = Succ.getReachableBlock())
+        Work.push_back({SB, S});
+  }
+}
+
+//===--- Stop summaries ---------------------------------------------------===//
+
+/// The fields and globals a local of \p FD is assigned from; false when it
+/// is assigned anything else (or nothing).
+bool sourcesOfLocal(const KthreadModel &M, const FunctionDecl *FD,
+                    const VarDecl *Local, std::set<HandleKey> &Keys,
+                    int &Param) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const VarDecl *Local;
+    std::vector<const Expr *> Sources;
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() == BO_Assign)
+        if (const auto *DRE =
+                dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          if (DRE->getDecl()->getCanonicalDecl() == Local)
+            Sources.push_back(BO->getRHS());
+      return true;
+    }
+  } F;
+  F.Local = Local;
+  if (Local->getInit())
+    F.Sources.push_back(Local->getInit());
+  F.TraverseStmt(FD->getBody());
+  if (F.Sources.empty())
+    return false;
+  for (const Expr *Src : F.Sources) {
+    const Expr *V = stripValue(Src);
+    if (V->isNullPointerConstant(FD->getASTContext(),
+                                 Expr::NPC_ValueDependentIsNotNull) !=
+        Expr::NPCK_NotNull)
+      continue;
+    // A thread it creates itself is not one it is handed.
+    if (M.creationAt(Src->IgnoreParenCasts()) ||
+        (isa<CallExpr>(V) && M.creationByCall(cast<CallExpr>(V))))
+      continue;
+    if (isa<CallExpr>(V))
+      return false;
+    std::optional<AccessPath> P = accessPathOf(V);
+    if (!P)
+      return false;
+    if (P->Fields.empty() && !P->ArrayElement)
+      if (const auto *PVD = dyn_cast<ParmVarDecl>(P->Base)) {
+        Param = int(PVD->getFunctionScopeIndex());
+        continue;
+      }
+    if (!P->Persistent)
+      return false;
+    Keys.insert(HandleKey::of(*P));
+  }
+  return true;
+}
+
+} // namespace
+
+StartedThreadFacts analyzeStartedThreads(const KthreadModel &M,
+                                         const FunctionDecl *FD) {
+  StartedThreadFacts Out;
+  Flow(M, FD).run(Out);
+  return Out;
+}
+
+StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,
+                    unsigned Depth) {
+  StopSummary S;
+  FD = M.definitionOf(FD);
+  if (!FD || !FD->hasBody())
+    return S;
+  auto AddLocal = [&](const VarDecl *VD) {
+    if (const auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
+      S.Params.insert(PVD->getFunctionScopeIndex());
+      return;
+    }
+    int Param = -1;
+    if (!sourcesOfLocal(M, FD, VD, S.Keys, Param))
+      S.Unresolved = true;
+    if (Param >= 0)
+      S.Params.insert(unsigned(Param));
+  };
+  for (const HandleUse &U : M.uses()) {
+    if (U.Enclosing != FD || !isStopOp(U.Op))
+      continue;
+    if (U.Key.Kind == HandleKey::Global || U.Key.Kind == HandleKey::Field) {
+      S.Keys.insert(U.Key);
+    } else if (U.Key.Kind == HandleKey::Local) {
+      AddLocal(cast<VarDecl>(U.Key.Decl));
+    } else if (const auto *ME = dyn_cast<MemberExpr>(
+                   U.Call->getArg(0)->IgnoreParenImpCasts())) {
+      // `kthread_stop(container_of(...)->task)`: the field is known.
+      if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        S.Keys.insert(HandleKey{HandleKey::Field, F->getCanonicalDecl()});
+    } else {
+      S.Unresolved = true;
+    }
+  }
+  if (Depth == 0)
+    return S;
+  // The functions it calls, with what they stop through their parameters
+  // mapped back to our arguments.
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const CallExpr *> Found;
+    bool VisitCallExpr(CallExpr *C) {
+      Found.push_back(C);
+      return true;
+    }
+  } Cs;
+  Cs.TraverseStmt(FD->getBody());
+  for (const CallExpr *C : Cs.Found) {
+    const FunctionDecl *Callee = C->getDirectCallee();
+    if (!Callee || lookupHandleOp(calleeName(C)) ||
+        lookupCreationApi(calleeName(C)))
+      continue;
+    const FunctionDecl *Def = M.definitionOf(Callee);
+    if (!Def || !Def->hasBody() || Def == FD)
+      continue;
+    StopSummary Sub = stopsIn(M, Def, Depth - 1);
+    S.Keys.insert(Sub.Keys.begin(), Sub.Keys.end());
+    S.Unresolved |= Sub.Unresolved;
+    for (unsigned I : Sub.Params) {
+      if (I >= C->getNumArgs())
+        continue;
+      const Expr *A = stripValue(C->getArg(I));
+      std::optional<AccessPath> P = accessPathOf(A);
+      if (!P) {
+        if (const auto *ME = dyn_cast<MemberExpr>(A))
+          if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+            S.Keys.insert(HandleKey{HandleKey::Field, F->getCanonicalDecl()});
+            continue;
+          }
+        S.Unresolved = true;
+      } else if (P->Persistent) {
+        S.Keys.insert(HandleKey::of(*P));
+      } else if (P->Fields.empty() && !P->ArrayElement) {
+        AddLocal(P->Base);
+      } else {
+        S.Unresolved = true;
+      }
+    }
+  }
+  return S;
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,68 @@
+//===--- StartedThreadFlow.h - kthread-lint --------------------*- C++ -*-===//
+//
+// Path-sensitive tracking of the threads a function starts, on Clang's CFG:
+// on each path to each return, whether a thread created in the function is
+// running (started and not stopped), and where its handle is kept. Paths are
+// followed one by one, never joined, so that what a path knows stays
+// together: that `err` is non-zero exactly where IS_ERR(t) was true, that a
+// test of `priv->started` takes the same branch twice, that `t` is not NULL
+// once it holds a creation result. The facts behind kthread-leaked-thread.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KTHREAD_LINT_CHECKER_STARTEDTHREADFLOW_H
+#define KTHREAD_LINT_CHECKER_STARTEDTHREADFLOW_H
+
+#include "KthreadModel.h"
+#include <map>
+#include <set>
+
+namespace clang::tidy::kthread {
+
+/// What a return tells the caller, as far as an int-returning init or probe
+/// goes: 0, or an error code.
+enum class ReturnKind { Success, Error, Unknown };
+
+struct StartedThreadFacts {
+  /// A thread created in the function that is running (woken, parked, or
+  /// created running, and neither stopped nor handed to code we cannot see)
+  /// when the function returns on some path.
+  struct RunningAtReturn {
+    const ThreadCreation *Creation = nullptr;
+    /// The return statement; null when the path falls off the end.
+    const ReturnStmt *Return = nullptr;
+    ReturnKind Kind = ReturnKind::Unknown;
+    /// Fields and globals (persistent places) holding the handle there, on
+    /// at least one such path.
+    std::vector<AccessPath> KeptIn;
+    /// On some such path, no persistent place holds the handle.
+    bool LostOnSomePath = false;
+  };
+  std::vector<RunningAtReturn> Running;
+  /// False when the function was too large to follow every path: then the
+  /// facts are partial and no conclusion should be drawn from them.
+  bool Complete = true;
+};
+
+/// Follows every path of \p FD. Threads created in \p FD are tracked;
+/// handles passed to a function of the translation unit that stops them
+/// (itself or through a field or global, CalleeDepth deep) count as stopped.
+StartedThreadFacts analyzeStartedThreads(const KthreadModel &M,
+                                         const FunctionDecl *FD);
+
+/// The fields and globals whose thread a function stops (kthread_stop*,
+/// kthread_destroy_worker), itself or in the functions it calls directly
+/// (CalleeDepth deep), and the parameters it stops.
+struct StopSummary {
+  std::set<HandleKey> Keys;
+  std::set<unsigned> Params;
+  /// A stop whose handle is a local that does not come from a field, a
+  /// global or a parameter: it may stop anything.
+  bool Unresolved = false;
+};
+StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,
+                    unsigned Depth);
+
+} // namespace clang::tidy::kthread
+
+#endif // KTHREAD_LINT_CHECKER_STARTEDTHREADFLOW_H

@@ -1,0 +1,418 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-leaked-thread %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-leaked-thread %t
+
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/platform_device.h>
+
+/*
+ * One translation unit holds a module (module_init/module_exit), built-in
+ * initcalls and several platform drivers: a real file has either the
+ * module's or the built-in initcalls, but the check treats each start (init,
+ * initcall, probe) with its own cleanup (exit, none, remove) alike.
+ */
+
+static int loop_fn(void *data)
+{
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+
+static int selftest_fn(void *data)
+{
+	/* Detached: holds a module reference and drops it on its way out. */
+	module_put_and_kthread_exit(0);
+}
+
+static DECLARE_COMPLETION(oneshot_done);
+static int oneshot_fn(void *data)
+{
+	kthread_complete_and_exit(&oneshot_done, 0);
+}
+
+int register_hw(void);
+void unregister_hw(void);
+void hand_to_subsystem(struct task_struct *t);
+
+//===--- Module init and exit ---------------------------------------------===//
+
+static struct task_struct *consumer, *producer, *poller, *oneshot;
+static struct task_struct *stats, *helper_started, *optional;
+static struct kthread_worker *events;
+static DECLARE_WAIT_QUEUE_HEAD(demo_wq);
+static bool use_optional;
+
+static void demo_stop_stats(void)
+{
+	kthread_stop(stats);
+}
+
+/* module-example/ktdemo.c: the detached selftest thread; silent. */
+static int demo_start_selftest(void)
+{
+	struct task_struct *t;
+
+	__module_get(THIS_MODULE);
+	t = kthread_create(selftest_fn, NULL, "demo-selftest");
+	if (IS_ERR(t)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(t);
+	}
+	wake_up_process(t);
+	return 0;
+}
+
+/* Started in a helper, handle kept nowhere: exit cannot stop it. */
+static int demo_start_watchdog(void)
+{
+	struct task_struct *t = kthread_run(loop_fn, NULL, "demo-watchdog");
+	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread started by 'kthread_run' during module init 'demo_init' cannot be stopped by module exit function 'demo_exit': its handle is kept in no field or global, so after rmmod 'loop_fn' runs the module's freed code; keep the handle where 'demo_exit' can reach it and stop the thread there [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+120]]:20: note: module exit function 'demo_exit' does not stop it
+
+	return PTR_ERR_OR_ZERO(t);
+}
+
+/* Kept in a global that a helper of init sets: exit stops it. */
+static int demo_start_helper(void)
+{
+	helper_started = kthread_run(loop_fn, NULL, "demo-helper");
+	if (IS_ERR(helper_started))
+		return PTR_ERR(helper_started);
+	return 0;
+}
+
+static int __init demo_init(void)
+{
+	int err;
+
+	/* module-example/ktdemo.c: run, test, unwind with goto. */
+	consumer = kthread_run(loop_fn, NULL, "demo-consumer");
+	if (IS_ERR(consumer))
+		return PTR_ERR(consumer);
+
+	/* Stopped when init fails, but module exit forgets it. */
+	producer = kthread_create(loop_fn, NULL, "demo-producer");
+	// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: thread started by 'kthread_create' during module init 'demo_init' is never stopped by module exit function 'demo_exit': after rmmod 'loop_fn' runs the module's freed code; call kthread_stop(producer) in 'demo_exit' [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+94]]:20: note: module exit function 'demo_exit' does not stop it
+	if (IS_ERR(producer)) {
+		err = PTR_ERR(producer);
+		goto err_stop_consumer;
+	}
+	set_user_nice(producer, 5);
+	wake_up_process(producer);
+
+	/* A failed registration returns without stopping the poller. */
+	poller = kthread_run(loop_fn, NULL, "demo-poller");
+	// CHECK-MESSAGES: :[[@LINE-1]]:11: warning: thread started by 'kthread_run' is still running when 'demo_init' fails: no kthread_stop() reaches it on this error path, and a failed init frees the module's code while the thread runs it; stop it on the error path before returning [kthread-leaked-thread]
+	if (IS_ERR(poller)) {
+		err = PTR_ERR(poller);
+		goto err_stop_producer;
+	}
+	err = register_hw();
+	if (err)
+		return err;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'demo_init' returns an error here with the thread still running (and 2 started before it)
+
+	/* Pinned, then stopped and released in exit. */
+	oneshot = kthread_create(loop_fn, NULL, "demo-oneshot");
+	if (IS_ERR(oneshot)) {
+		err = PTR_ERR(oneshot);
+		goto err_unregister;
+	}
+	get_task_struct(oneshot);
+	wake_up_process(oneshot);
+
+	/* Only with a module parameter: the unwinding tests the same flag. */
+	if (use_optional) {
+		optional = kthread_run(loop_fn, NULL, "demo-optional");
+		if (IS_ERR(optional)) {
+			err = PTR_ERR(optional);
+			goto err_stop_oneshot;
+		}
+	}
+
+	/* Tested with PTR_ERR_OR_ZERO() into the error code. */
+	stats = kthread_run(loop_fn, NULL, "demo-stats");
+	err = PTR_ERR_OR_ZERO(stats);
+	if (err)
+		goto err_stop_optional;
+
+	events = kthread_create_worker(0, "demo-events");
+	if (IS_ERR(events)) {
+		err = PTR_ERR(events);
+		goto err_stop_stats;
+	}
+
+	err = demo_start_helper();
+	if (err)
+		goto err_destroy_events;
+	err = demo_start_selftest();
+	if (err)
+		goto err_stop_helper;
+	err = demo_start_watchdog();
+	if (err)
+		goto err_stop_helper;
+
+	/* From here on init cannot fail. */
+
+	/* Handed to code that keeps it: its business from then on. */
+	hand_to_subsystem(kthread_run(loop_fn, NULL, "demo-handed"));
+
+	/* kthread_complete_and_exit(): exit waits for the completion. */
+	kthread_run(oneshot_fn, NULL, "demo-once");
+
+	/* Created, never woken: kthread-never-woken's business. */
+	kthread_create(loop_fn, NULL, "demo-asleep");
+	return 0;
+
+err_stop_helper:
+	kthread_stop(helper_started);
+err_destroy_events:
+	kthread_destroy_worker(events);
+err_stop_stats:
+	kthread_stop(stats);
+err_stop_optional:
+	if (use_optional)
+		kthread_stop(optional);
+err_stop_oneshot:
+	kthread_stop(oneshot);
+	put_task_struct(oneshot);
+err_unregister:
+	unregister_hw();
+	kthread_stop(poller);
+err_stop_producer:
+	kthread_stop(producer);
+err_stop_consumer:
+	kthread_stop(consumer);
+	return err;
+}
+
+static void __exit demo_exit(void)
+{
+	wait_for_completion(&oneshot_done);
+	kthread_destroy_worker(events);
+	demo_stop_stats();
+	if (use_optional)
+		kthread_stop(optional);
+	kthread_stop(helper_started);
+	kthread_stop(oneshot);
+	put_task_struct(oneshot);
+	unregister_hw();
+	kthread_stop(poller);
+	kthread_stop(consumer);
+}
+
+module_init(demo_init);
+module_exit(demo_exit);
+
+//===--- Built-in initcalls: no exit, only the error paths -----------------===//
+
+static struct task_struct *kauditd, *daemon_task;
+
+/* An error after the daemon started. */
+static int __init audit_like_init(void)
+{
+	kauditd = kthread_run(loop_fn, NULL, "kauditd");
+	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: thread started by 'kthread_run' is still running when 'audit_like_init' fails: no kthread_stop() reaches it on this error path, and the thread goes on using what the failed init gives up; stop it on the error path before returning [kthread-leaked-thread]
+	if (IS_ERR(kauditd))
+		return PTR_ERR(kauditd);
+	if (register_hw())
+		return -ENODEV;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'audit_like_init' returns an error here with the thread still running
+	return 0;
+}
+late_initcall(audit_like_init);
+
+/* kthreadd-like: started for good by built-in code, never stopped. */
+static int __init daemon_init(void)
+{
+	daemon_task = kthread_run(loop_fn, NULL, "daemon");
+	if (WARN_ON(IS_ERR(daemon_task)))
+		return PTR_ERR(daemon_task);
+	return 0;
+}
+subsys_initcall(daemon_init);
+
+//===--- Platform drivers: probe and remove --------------------------------===//
+
+struct foo_priv {
+	struct task_struct *task;
+	struct kthread_worker *worker;
+	void *buf;
+};
+
+/* drivers/tty/mips_ejtag_fdc.c (v6.1): probe starts, remove stops; the
+ * error path after the start stops it too. */
+static int good_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+	int ret;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->task = kthread_run(loop_fn, priv, "good-poll");
+	if (IS_ERR(priv->task))
+		return PTR_ERR(priv->task);
+	ret = register_hw();
+	if (ret < 0)
+		goto err_stop;
+	platform_set_drvdata(pdev, priv);
+	return 0;
+
+err_stop:
+	kthread_stop(priv->task);
+	return ret;
+}
+
+static int good_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	kthread_stop(priv->task);
+	return 0;
+}
+
+static struct platform_driver good_driver = {
+	.probe = good_probe,
+	.remove = good_remove,
+	.driver = { .name = "good" },
+};
+
+struct bar_priv {
+	struct task_struct *task;
+	void *buf;
+};
+
+/* remove forgets the thread; the error path leaks it as well. */
+static int bad_probe(struct platform_device *pdev)
+{
+	struct bar_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->task = kthread_run(loop_fn, priv, "bad-poll");
+	// CHECK-MESSAGES: :[[@LINE-1]]:15: warning: thread started by 'kthread_run' during probe 'bad_probe' is never stopped by remove function 'bad_remove': after unbind and rmmod 'loop_fn' runs the module's freed code; call kthread_stop(priv->task) in 'bad_remove' [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+12]]:12: note: remove function 'bad_remove' does not stop it
+	// CHECK-MESSAGES: :[[@LINE-3]]:15: warning: thread started by 'kthread_run' is still running when 'bad_probe' fails: no kthread_stop() reaches it on this error path, and the thread outlives the failed probe, running module code that rmmod frees; stop it on the error path before returning [kthread-leaked-thread]
+	if (IS_ERR(priv->task))
+		return PTR_ERR(priv->task);
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'bad_probe' returns an error here with the thread still running
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static int bad_remove(struct platform_device *pdev)
+{
+	struct bar_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver bad_driver = {
+	.probe = bad_probe,
+	.remove = bad_remove,
+};
+
+struct baz_priv {
+	struct task_struct *task;
+};
+
+static void baz_stop(void *data)
+{
+	struct baz_priv *priv = data;
+
+	kthread_stop(priv->task);
+}
+
+/* A devm action stops the thread, on probe failure and on unbind: silent. */
+static int devm_probe(struct platform_device *pdev)
+{
+	struct baz_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	int ret;
+
+	if (!priv)
+		return -ENOMEM;
+	priv->task = kthread_run(loop_fn, priv, "devm-poll");
+	if (IS_ERR(priv->task))
+		return PTR_ERR(priv->task);
+	ret = devm_add_action_or_reset(&pdev->dev, baz_stop, priv);
+	if (ret)
+		return ret;
+	return register_hw();
+}
+
+static void devm_remove(struct platform_device *pdev)
+{
+	unregister_hw();
+}
+
+static struct platform_driver devm_driver = {
+	.probe = devm_probe,
+	.remove_new = devm_remove,
+};
+
+struct qux_priv {
+	struct kthread_worker *worker;
+};
+
+/* No remove at all, and nothing stops the worker. */
+static int noremove_probe(struct platform_device *pdev)
+{
+	struct qux_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->worker = kthread_create_worker(0, "qux-events");
+	// CHECK-MESSAGES: :[[@LINE-1]]:17: warning: thread started by 'kthread_create_worker' in probe 'noremove_probe' is never stopped: driver 'noremove_driver' has no remove function and nothing else stops the thread, so after unbind and rmmod the thread runs the module's freed code; stop it in a remove function [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+7]]:31: note: driver 'noremove_driver' declared here
+	if (IS_ERR(priv->worker))
+		return PTR_ERR(priv->worker);
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static struct platform_driver noremove_driver = {
+	.probe = noremove_probe,
+};
+
+/* A thread per cpu in a loop, unwound in a loop: not judged (one handle
+ * stands for many), and remove stops them all. */
+static struct task_struct *percpu_tasks[8];
+
+static int percpu_probe(struct platform_device *pdev)
+{
+	int cpu, ret;
+
+	for (cpu = 0; cpu < 8; cpu++) {
+		percpu_tasks[cpu] = kthread_run_on_cpu(loop_fn, NULL, cpu, "pcpu/%u");
+		if (IS_ERR(percpu_tasks[cpu])) {
+			ret = PTR_ERR(percpu_tasks[cpu]);
+			goto err;
+		}
+	}
+	return 0;
+err:
+	while (--cpu >= 0)
+		kthread_stop(percpu_tasks[cpu]);
+	return ret;
+}
+
+static int percpu_remove(struct platform_device *pdev)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < 8; cpu++)
+		kthread_stop(percpu_tasks[cpu]);
+	return 0;
+}
+
+static struct platform_driver percpu_driver = {
+	.probe = percpu_probe,
+	.remove = percpu_remove,
+};
