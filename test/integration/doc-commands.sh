@@ -31,6 +31,9 @@ rm -rf "$WORK" && mkdir -p "$repo" || fail mkdir
 cp "$ROOT/module-example/ktdemo.c" "$ROOT/module-example/Kbuild" "$repo/" || fail "copy module-example"
 (cd "$repo" && patch -s -p1 < "$ROOT/module-example/variants/kthread-missing-is-err.patch") || fail patch
 (cd "$repo" && git init -q . ) || fail "git init"
+# Only the check the variant is about: this tests the commands, not the
+# other checks (module-static-verdicts does).
+printf "Checks: '-*,kthread-missing-is-err'\n" > "$repo/.clang-tidy"
 export PATH=$(dirname "$KTHREAD_LINT"):$PATH KDIR=$KDIR_ARG XDG_CACHE_HOME=$WORK/cache
 
 # The baseline the doc tells users to commit (written as the doc says).

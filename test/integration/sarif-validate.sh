@@ -40,6 +40,7 @@ cp "$SRC/checks/kthread-missing-is-err.c" src/many.c
 cp "$SRC/tool/Inputs/finding.c" src/f.c
 cp "$SRC/tool/Inputs/clean.c" src/clean.c
 cp "$SRC/tool/Inputs/syntax-error.c" src/broken.c
+printf "Checks: '-*,kthread-missing-is-err'\n" > .clang-tidy
 
 "$KTHREAD_LINT" --format=sarif --output=findings.sarif src/many.c src/f.c -- -nostdinc -isystem "$MOCK"
 [ $? -eq 1 ] || fail "expected exit status 1 with findings"
