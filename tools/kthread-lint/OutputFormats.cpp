@@ -86,11 +86,20 @@ const Description Descriptions[] = {
      "a later kthread_stop() on it is a use-after-free unless a reference "
      "was taken with get_task_struct()."},
     {"kthread-leaked-thread",
-     "A created thread is not stopped on every path that gives up its "
-     "handle.",
-     "A thread created by a module must be stopped before the module is "
-     "unloaded and on the error paths of its init function; otherwise it "
-     "runs module code after the module is gone."},
+     "A thread started by module init or a driver's probe is not stopped by "
+     "exit/remove, or is left running when init or probe fails.",
+     "A kernel thread runs code of the module that started it. A thread "
+     "still running after rmmod, after a failed init, or after a driver's "
+     "remove jumps into freed memory: it must be stopped with kthread_stop() "
+     "on every path that ends the module's or device's life."},
+    {"kthread-name-format",
+     "A kthread name is a non-literal format string, is cut at 15 "
+     "characters, or an _on_cpu format does not take exactly the cpu number.",
+     "The name argument of kthread_create() and friends is a printf format "
+     "expanded into the task's comm of 15 characters: a variable used as the "
+     "format is a format-string hole, a longer name is silently cut (and "
+     "names in ps/top collide), and kthread_create_on_cpu() formats the cpu "
+     "number into it."},
     {"kthread-busy-loop",
      "A thread function loops without sleeping or yielding.",
      "A kthread loop that neither sleeps nor calls cond_resched() hogs a "
