@@ -466,6 +466,12 @@ int main(int argc, const char **argv) {
   std::vector<kthread_lint::Finding> Found;
   std::vector<kthread_lint::Failure> Failures;
   kthread_lint::collectFindings(Errors, Found, Failures);
+  // Errors of the compiler driver have no file ("unknown argument ...").
+  for (kthread_lint::Failure &F : Failures)
+    if (F.File.empty()) {
+      F.File = Files.size() == 1 ? Files.front() : "<compile command>";
+      F.Reason = "compile command: " + StringRef(F.Reason).ltrim(": ").str();
+    }
 
   kthread_lint::OutputOptions OutOpts;
   OutOpts.ToolVersion = KTHREAD_LINT_VERSION;
