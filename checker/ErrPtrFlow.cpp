@@ -311,6 +311,23 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     llvm::StringRef Name = calleeName(C);
     if (isErrPtrAccessor(Name) || Name == "__builtin_expect")
       return;
+    // Freeing or releasing the object that holds a place ends the place:
+    // `kfree(priv)` on the error path after `priv->task = ...`.
+    if (Name.contains("free") || Name.contains("put") ||
+        Name.contains("release") || Name.contains("destroy"))
+      for (const Expr *Arg : C->arguments()) {
+        const Expr *A = Arg->IgnoreParenCasts();
+        if (const auto *UO = dyn_cast<UnaryOperator>(A);
+            UO && UO->getOpcode() == UO_AddrOf)
+          A = UO->getSubExpr();
+        if (std::optional<AccessPath> Obj = accessPathOf(A))
+          for (auto It = S.Bound.begin(); It != S.Bound.end();)
+            if (It->first.Persistent && isPrefix(*Obj, It->first) &&
+                !(It->first == *Obj))
+              It = S.Bound.erase(It);
+            else
+              ++It;
+      }
     // Arguments printed by a printf-like function are not used as a task:
     // `pr_err("...%pe", t)` is how kernel code reports the error.
     unsigned FormatArg = C->getNumArgs();
@@ -439,6 +456,9 @@ void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
     for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
       unsigned Branch = I++;
       if (!Succ.getReachableBlock())
+        continue;
+      // BUG(), panic(), kthread_exit(): the function does not return here.
+      if (Succ.getReachableBlock() == &G->getExit() && B->hasNoReturnElement())
         continue;
       State SS = S;
       if (!refine(*B, Branch, SS))

@@ -558,7 +558,7 @@ public:
       }
     if (Depth > 0)
       if (const FunctionDecl *Def = Callee->getDefinition())
-        if (Def->hasBody() && M.testsStop(Def->getBody(), Depth - 1)) {
+        if (Def->hasBody() && M.functionTestsStop(Def, Depth - 1)) {
           Found = true;
           return false;
         }
@@ -570,6 +570,19 @@ private:
   unsigned Depth;
 };
 } // namespace
+
+bool KthreadModel::functionTestsStop(const FunctionDecl *FD,
+                                     unsigned Depth) const {
+  // Memoised per function and depth: without it, a call graph with fan-out
+  // makes this exponential in the depth.
+  auto Key = std::make_pair(FD, Depth);
+  if (auto It = StopTesters.find(Key); It != StopTesters.end())
+    return It->second;
+  StopTesters[Key] = false; // Recursion: no.
+  bool R = testsStop(FD->getBody(), Depth);
+  StopTesters[Key] = R;
+  return R;
+}
 
 bool KthreadModel::testsStop(const Stmt *S, unsigned Depth) const {
   if (!S)
@@ -637,6 +650,19 @@ KthreadModel::creationsFor(const HandleUse &U) const {
     if (U.Key.Kind == HandleKey::Local && TC.Enclosing != U.Enclosing)
       continue;
     R.push_back(&TC);
+  }
+  // One field shared by threads of different functions (workqueue's
+  // worker->task and rescuer->task): when the variable the field is reached
+  // through has the same name at the creation and at the use, that pairing
+  // is the better guess than all of them.
+  if (R.size() > 1 && U.Path && U.Path->Base && U.Key.Kind == HandleKey::Field) {
+    llvm::SmallVector<const ThreadCreation *, 2> Named;
+    for (const ThreadCreation *TC : R)
+      if (TC->StoredTo && TC->StoredTo->Base &&
+          TC->StoredTo->Base->getName() == U.Path->Base->getName())
+        Named.push_back(TC);
+    if (!Named.empty())
+      return Named;
   }
   return R;
 }

@@ -163,6 +163,7 @@ public:
   /// True when \p S tests kthread_should_stop() (or a variant or configured
   /// predicate), itself or in a called function of this translation unit.
   bool testsStop(const Stmt *S, unsigned Depth = 3) const;
+  bool functionTestsStop(const FunctionDecl *FD, unsigned Depth = 3) const;
   bool isStopTestName(llvm::StringRef Name) const;
 
   /// True when, in \p FD's CFG, some path leads from \p From to \p To
@@ -190,7 +191,7 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
-  mutable llvm::DenseMap<const FunctionDecl *, bool> StopTesters;
+  mutable std::map<std::pair<const FunctionDecl *, unsigned>, bool> StopTesters;
 };
 
 } // namespace clang::tidy::kthread

@@ -7,7 +7,10 @@
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
+#include "BusyLoopCheck.h"
+#include "ExitBeforeStopCheck.h"
 #include "LeakedThreadCheck.h"
+#include "LostWakeupCheck.h"
 #include "MissingIsErrCheck.h"
 #include "MissingShouldStopCheck.h"
 #include "NameFormatCheck.h"
@@ -20,7 +23,11 @@ namespace kthread {
 class KthreadModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<BusyLoopCheck>("kthread-busy-loop");
+    CheckFactories.registerCheck<ExitBeforeStopCheck>(
+        "kthread-exit-before-stop");
     CheckFactories.registerCheck<LeakedThreadCheck>("kthread-leaked-thread");
+    CheckFactories.registerCheck<LostWakeupCheck>("kthread-lost-wakeup");
     CheckFactories.registerCheck<MissingIsErrCheck>("kthread-missing-is-err");
     CheckFactories.registerCheck<MissingShouldStopCheck>(
         "kthread-missing-should-stop");

@@ -309,43 +309,31 @@ private:
   /// that never tests the stop.
   void scheduleLoop(const Stmt *Loop) {
     struct Finder : RecursiveASTVisitor<Finder> {
-      ASTContext &Ctx;
-      explicit Finder(ASTContext &Ctx) : Ctx(Ctx) {}
+      const ASTContext &Ctx;
+      const llvm::DenseMap<SourceLocation, unsigned> &States;
+      Finder(const ASTContext &Ctx,
+             const llvm::DenseMap<SourceLocation, unsigned> &States)
+          : Ctx(Ctx), States(States) {}
       const CallExpr *Schedule = nullptr;
       bool Uninterruptible = false, Interruptible = false;
       bool VisitCallExpr(CallExpr *C) {
-        if (calleeName(C) == "schedule" && !Schedule)
+        if (calleeName(C) == "schedule" && !Schedule &&
+            !inWaitEventMacro(C->getBeginLoc(), Ctx))
           Schedule = C;
         return true;
       }
-      bool VisitBinaryOperator(BinaryOperator *BO) {
-        if (BO->getOpcode() != BO_Assign || !isStateField(BO->getLHS()))
-          return true;
-        Expr::EvalResult R;
-        if (BO->getRHS()->EvaluateAsInt(R, Ctx)) {
-          uint64_t V = R.Val.getInt().getZExtValue();
-          if ((V & 2) && !(V & 1))
-            Uninterruptible = true;
-          if (V & 1)
-            Interruptible = true;
-        }
+      bool VisitStmt(Stmt *S) {
+        if (std::optional<SourceLocation> W = stateMacroAt(S->getBeginLoc(), Ctx))
+          if (auto It = States.find(*W); It != States.end()) {
+            unsigned V = It->second;
+            if ((V & 2) && !(V & 1))
+              Uninterruptible = true;
+            if (V & 1)
+              Interruptible = true;
+          }
         return true;
       }
-      static bool isStateField(const Expr *E) {
-        E = E->IgnoreParenCasts();
-        while (true) {
-          if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-            E = UO->getSubExpr()->IgnoreParenCasts();
-            continue;
-          }
-          break;
-        }
-        if (const auto *ME = dyn_cast<MemberExpr>(E))
-          if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-            return F->getName() == "__state" || F->getName() == "state";
-        return false;
-      }
-    } F(Ctx);
+    } F(Ctx, states());
     F.TraverseStmt(const_cast<Stmt *>(Loop));
     if (!F.Schedule || !(F.Uninterruptible || F.Interruptible))
       return;
@@ -358,6 +346,16 @@ private:
     W.Interruptible = !F.Uninterruptible;
     Out.F.Waits.push_back(W);
   }
+
+  const llvm::DenseMap<SourceLocation, unsigned> &states() {
+    if (!StatesDone) {
+      States = taskStateSets(M, FD);
+      StatesDone = true;
+    }
+    return States;
+  }
+  llvm::DenseMap<SourceLocation, unsigned> States;
+  bool StatesDone = false;
 
   /// `again: ...; goto again;` with nothing that leaves the region.
   void gotoLoops(const CompoundStmt *CS) {
@@ -398,6 +396,60 @@ private:
 
 } // namespace
 
+static bool isStateMacro(llvm::StringRef N) {
+  return N == "set_current_state" || N == "__set_current_state" ||
+         N == "set_special_state";
+}
+
+std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
+                                           const ASTContext &Ctx) {
+  SourceLocation Written;
+  std::string M = outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
+                             isStateMacro, &Written);
+  if (M.empty())
+    return std::nullopt;
+  return Written;
+}
+
+bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx) {
+  return !outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
+                     [](llvm::StringRef N) {
+                       return N.startswith("wait_event") ||
+                              N.startswith("__wait_event") ||
+                              N.startswith("___wait_event") ||
+                              N.startswith("wait_var_event");
+                     })
+              .empty();
+}
+
+llvm::DenseMap<SourceLocation, unsigned>
+taskStateSets(const KthreadModel &M, const FunctionDecl *FD) {
+  // The state is the macro's argument: the first constant expression spelled
+  // in the argument (set_current_state() is an xchg on x86, WRITE_ONCE()
+  // elsewhere; the argument is what both have in common).
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const ASTContext &Ctx;
+    llvm::DenseMap<SourceLocation, unsigned> States;
+    explicit Finder(const ASTContext &Ctx) : Ctx(Ctx) {}
+    bool VisitExpr(Expr *E) {
+      SourceLocation L = E->getBeginLoc();
+      if (!L.isMacroID() || !Ctx.getSourceManager().isMacroArgExpansion(L))
+        return true;
+      std::optional<SourceLocation> W = stateMacroAt(L, Ctx);
+      if (!W || States.count(*W) || E->isValueDependent() ||
+          !E->getType()->isIntegerType())
+        return true;
+      Expr::EvalResult R;
+      if (E->EvaluateAsInt(R, Ctx))
+        States[*W] = R.Val.getInt().getZExtValue();
+      return true;
+    }
+  } F(M.context());
+  if (FD->hasBody())
+    F.TraverseStmt(FD->getBody());
+  return std::move(F.States);
+}
+
 const ThreadFacts &KthreadModel::threadFacts(const FunctionDecl *FD) const {
   FD = FD->getDefinition() ? FD->getDefinition() : FD;
   auto &Slot = Facts[FD];
@@ -413,6 +465,7 @@ const ThreadFacts &KthreadModel::threadFacts(const FunctionDecl *FD) const {
       if (!Seen.insert(F).second || !F->hasBody())
         continue;
       OwnFacts Own;
+      Slot->Functions.push_back(F);
       FactsCollector(*this, F, Own).TraverseStmt(F->getBody());
       Slot->TestsStop |= Own.F.TestsStop;
       llvm::append_range(Slot->Loops, Own.F.Loops);

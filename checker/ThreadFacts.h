@@ -51,6 +51,8 @@ struct ThreadFacts {
   std::vector<BlindWait> Waits;
   /// Locks and semaphores it takes (mutex_lock, down, spin_lock, ...).
   std::vector<SyncOp> Locks;
+  /// The thread function and the callees followed, in breadth-first order.
+  std::vector<const FunctionDecl *> Functions;
 };
 
 /// Signals and lock operations of a function body, not following calls:
@@ -71,6 +73,25 @@ stoppedThreadFunctions(const KthreadModel &M);
 std::vector<const SignalSite *>
 locksHeldAt(const KthreadModel &M, const FunctionDecl *FD, const Stmt *At,
             const std::vector<SignalSite> &Sites);
+
+/// The task states that \p FD sets with set_current_state(),
+/// __set_current_state() or set_special_state(), keyed by where the macro
+/// is written (its file location). The value is the state constant.
+llvm::DenseMap<SourceLocation, unsigned>
+taskStateSets(const KthreadModel &M, const FunctionDecl *FD);
+
+/// Where the set_current_state()-like macro around \p Loc is written, if
+/// \p Loc is inside one.
+std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
+                                           const ASTContext &Ctx);
+
+/// Whether \p Loc is inside a wait_event*() macro (whose own
+/// prepare-test-schedule sequence is correct by construction).
+bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx);
+
+/// TASK_RUNNING is 0; a sleeping state has TASK_INTERRUPTIBLE (1) or
+/// TASK_UNINTERRUPTIBLE (2) set.
+inline bool isSleepingState(unsigned State) { return (State & 3) != 0; }
 
 /// How deep calls are followed into the translation unit's functions.
 constexpr unsigned CalleeDepth = 3;

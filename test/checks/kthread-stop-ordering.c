@@ -45,15 +45,21 @@ void late_complete_remove(struct dev *priv)
 }
 
 /* A wait queue whose condition lacks the stop test, woken after the stop. */
+struct wdev {
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	int ready;
+};
+
 static int late_wake_fn(void *data)
 {
-	struct dev *d = data;
+	struct wdev *d = data;
 
 	wait_event(d->wq, d->ready);
 	return 0;
 }
 
-static struct dev wake_dev;
+static struct wdev wake_dev;
 
 int late_wake_start(void)
 {
@@ -61,7 +67,7 @@ int late_wake_start(void)
 	return PTR_ERR_OR_ZERO(wake_dev.task);
 }
 
-void late_wake_stop(struct dev *d)
+void late_wake_stop(struct wdev *d)
 {
 	int ret = kthread_stop(d->task);
 	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'kthread_stop' is called before 'wake_up(&d->wq)', but thread function 'late_wake_fn'

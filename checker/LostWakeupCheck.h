@@ -1,0 +1,24 @@
+//===--- LostWakeupCheck.h - kthread-lint ----------------------*- C++ -*-===//
+
+#ifndef KTHREAD_LINT_CHECKER_LOSTWAKEUPCHECK_H
+#define KTHREAD_LINT_CHECKER_LOSTWAKEUPCHECK_H
+
+#include "KthreadCheck.h"
+
+namespace clang::tidy::kthread {
+
+/// Finds a kthread_should_stop() test followed by set_current_state() and an
+/// untimed schedule(): a kthread_stop() between the test and the state
+/// change is lost, and the thread sleeps forever.
+///
+/// For the user-facing documentation see:
+/// docs/checks/kthread-lost-wakeup.md
+class LostWakeupCheck : public KthreadCheck {
+public:
+  using KthreadCheck::KthreadCheck;
+  void checkModel(const KthreadModel &M) override;
+};
+
+} // namespace clang::tidy::kthread
+
+#endif // KTHREAD_LINT_CHECKER_LOSTWAKEUPCHECK_H
