@@ -71,12 +71,18 @@ llvm::Expected<std::string> findKernelDir(llvm::StringRef Explicit) {
     return Check(Explicit, "--kdir");
   if (auto Env = llvm::sys::Process::GetEnv("KDIR"); Env && !Env->empty())
     return Check(*Env, "KDIR");
-  std::string Running = "/lib/modules/" + Release + "/build";
+  // KTHREAD_LINT_SYSROOT: look for /lib/modules and /usr/src under another
+  // root (an unpacked image or container, and the tests).
+  std::string Root;
+  if (auto R = llvm::sys::Process::GetEnv("KTHREAD_LINT_SYSROOT"))
+    Root = llvm::StringRef(*R).rtrim('/').str();
+  std::string Running = Root + "/lib/modules/" + Release + "/build";
+  std::string SrcDir = Root + "/usr/src";
   if (isKernelBuildDir(Running))
     return Check(Running, "/lib/modules");
   std::vector<std::string> Candidates;
   std::error_code EC;
-  for (fs::directory_iterator It("/usr/src", EC), End; !EC && It != End;
+  for (fs::directory_iterator It(SrcDir, EC), End; !EC && It != End;
        It.increment(EC)) {
     llvm::StringRef Name = path::filename(It->path());
     if (Name.startswith("linux-headers-") && isKernelBuildDir(It->path()))
@@ -84,7 +90,7 @@ llvm::Expected<std::string> findKernelDir(llvm::StringRef Explicit) {
   }
   if (Candidates.empty())
     return error("no kernel headers found (KDIR is not set, no " + Running +
-                 ", no configured /usr/src/linux-headers-*): " + Install +
+                 ", no configured " + SrcDir + "/linux-headers-*): " + Install +
                  ", or pass --kdir=<kernel build dir>");
   std::sort(Candidates.begin(), Candidates.end(),
             [](const std::string &A, const std::string &B) {
@@ -213,6 +219,7 @@ struct Recorded {
 llvm::Expected<std::vector<Recorded>> recordKbuild(llvm::StringRef KDir,
                                                    llvm::StringRef ModDir,
                                                    llvm::StringRef Work,
+                                                   llvm::StringRef ShownAs,
                                                    bool Verbose) {
   llvm::SmallString<256> RecDir(Work), Script(Work), Log(Work);
   path::append(RecDir, "records");
@@ -301,7 +308,7 @@ llvm::Expected<std::vector<Recorded>> recordKbuild(llvm::StringRef KDir,
           break;
         }
     }
-    return error("kbuild gave no compile command for " + ModDir +
+    return error("kbuild gave no compile command for " + ShownAs +
                  " (make -C " + KDir + " M=... C=2 modules: " + Why + ")");
   }
   return Out;
@@ -396,7 +403,7 @@ llvm::Expected<std::string> zeroConfigDatabase(const ZeroConfigRequest &Req) {
       return error(Copy + ": " + EC.message());
     if (std::error_code EC = copyTree(ModDir, Copy))
       return error("cannot copy " + ModDir + ": " + EC.message());
-    auto Recs = recordKbuild(Req.KDir, Copy, Work, Req.Verbose);
+    auto Recs = recordKbuild(Req.KDir, Copy, Work, ModDir, Req.Verbose);
     if (!Recs)
       return Recs.takeError();
     std::map<std::string, const Recorded *> ByFile;
@@ -437,7 +444,9 @@ llvm::Expected<std::string> zeroConfigDatabase(const ZeroConfigRequest &Req) {
       if (EC)
         return error(Probe + ": " + EC.message());
     }
-    auto Recs = recordKbuild(Req.KDir, Probe, Work, Req.Verbose);
+    auto Recs = recordKbuild(Req.KDir, Probe, Work,
+                             "a probe module (for files outside modules)",
+                             Req.Verbose);
     if (!Recs)
       return Recs.takeError();
     const Recorded &R = Recs->front();
