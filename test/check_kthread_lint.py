@@ -39,6 +39,9 @@ def main():
                         help="the mock kernel headers")
     parser.add_argument("--config", default=None,
                         help="clang-tidy configuration (YAML) for the run")
+    parser.add_argument("--check-suffix", default=None,
+                        help="also check CHECK-MESSAGES-<suffix> and "
+                             "CHECK-FIXES-<suffix> lines, for this run only")
     parser.add_argument("input")
     parser.add_argument("check")
     parser.add_argument("temp")
@@ -48,8 +51,11 @@ def main():
     with open(args.input, encoding="utf-8") as f:
         text = f.read()
     prefixes = set(re.findall(r"// *(CHECK-[A-Z0-9-]+):", text))
-    has_messages = "CHECK-MESSAGES" in prefixes
-    has_fixes = "CHECK-FIXES" in prefixes
+    suffix = "-" + args.check_suffix if args.check_suffix else ""
+    message_prefixes = ["CHECK-MESSAGES"] + (["CHECK-MESSAGES" + suffix] if suffix else [])
+    fix_prefixes = ["CHECK-FIXES"] + (["CHECK-FIXES" + suffix] if suffix else [])
+    has_messages = any(p in prefixes for p in message_prefixes)
+    has_fixes = any(p in prefixes for p in fix_prefixes)
     cleaned = re.sub(r"// *CHECK-[A-Z0-9-]*:[^\r\n]*", "//", text)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.temp)) or ".", exist_ok=True)
@@ -78,13 +84,15 @@ def main():
 
     if has_messages:
         run([args.filecheck, "-input-file=" + messages, args.input,
-             "-check-prefix=CHECK-MESSAGES",
-             "-implicit-check-not={{warning|error}}:"], ok_codes=(0,))
+             "-check-prefixes=" + ",".join(message_prefixes),
+             "-implicit-check-not={{warning|error}}:",
+             "-allow-unused-prefixes"], ok_codes=(0,))
     elif re.search(r"(warning|error):", output):
         sys.exit("expected no diagnostics, got:\n" + output)
     if has_fixes:
         run([args.filecheck, "-input-file=" + temp_c, args.input,
-             "-check-prefix=CHECK-FIXES", "-strict-whitespace"], ok_codes=(0,))
+             "-check-prefixes=" + ",".join(fix_prefixes), "-strict-whitespace",
+             "-allow-unused-prefixes"], ok_codes=(0,))
 
 
 if __name__ == "__main__":

@@ -14,4 +14,5 @@
 #include <linux/slab.h>
 #include <linux/list.h>
 #include <linux/freezer.h>
+#include <linux/atomic.h>
 #endif

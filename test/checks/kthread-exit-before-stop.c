@@ -1,0 +1,234 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-exit-before-stop %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-exit-before-stop %t
+
+#include <linux/kernel.h>
+
+void do_work(void);
+int have_work(void);
+
+//===--- Positives -------------------------------------------------------===//
+
+/* The popular tutorial: wait for a completion, return; cleanup does
+ * complete() then kthread_stop(). The thread may be gone by then. */
+static DECLARE_COMPLETION(release);
+static struct task_struct *tutorial_task;
+
+static int tutorial_fn(void *data)
+{
+	wait_for_completion(&release);
+	pr_info("released\n");
+	return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'tutorial_fn' can end here before kthread_should_stop() is true, while 'tutorial_exit' stops it later without holding a reference: the task may already be freed when kthread_stop() touches it (use-after-free); loop until kthread_should_stop() before returning, or pin the task with get_task_struct() after creating it and put_task_struct() after kthread_stop() [kthread-exit-before-stop]
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
+}
+
+int tutorial_init(void)
+{
+	tutorial_task = kthread_run(tutorial_fn, NULL, "kt-tutorial");
+	return PTR_ERR_OR_ZERO(tutorial_task);
+}
+
+void tutorial_exit(void)
+{
+	complete(&release);
+	kthread_stop(tutorial_task);
+}
+
+/* An early error return in a loop that otherwise waits for the stop; the
+ * thread and its stop meet through a struct field. */
+struct poller {
+	struct task_struct *task;
+	int broken;
+};
+
+static int poller_fn(void *data)
+{
+	struct poller *p = data;
+
+	while (!kthread_should_stop()) {
+		if (p->broken)
+			return -EINVAL;
+	// CHECK-MESSAGES: :[[@LINE-1]]:4: warning: thread function 'poller_fn' can end here before kthread_should_stop() is true, while 'poller_stop' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
+		msleep(10);
+	}
+	return 0;
+}
+
+int poller_start(struct poller *p)
+{
+	p->task = kthread_run(poller_fn, p, "kt-poller");
+	return PTR_ERR_OR_ZERO(p->task);
+}
+
+void poller_stop(struct poller *p)
+{
+	kthread_stop(p->task);
+}
+
+/* kthread_exit() ends the thread just the same. */
+static struct task_struct *exiter;
+
+static int exiter_fn(void *data)
+{
+	do_work();
+	kthread_exit(0);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'exiter_fn' can end here before kthread_should_stop() is true
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+}
+
+void exiter_cycle(void)
+{
+	exiter = kthread_run(exiter_fn, NULL, "kt-exit");
+	if (!IS_ERR(exiter))
+		kthread_stop(exiter);
+}
+
+//===--- Must stay silent ------------------------------------------------===//
+
+/* Returns only after the stop test was true. */
+static int loop_fn(void *data)
+{
+	while (!kthread_should_stop()) {
+		do_work();
+		msleep(10);
+	}
+	return 0;
+}
+
+/* A tail loop after the work: waits for the stop before returning. */
+static int tail_fn(void *data)
+{
+	do_work();
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+
+/* The stop test through a variable (kernel/workqueue.c rescuer_thread). */
+static int rescuer_like(void *data)
+{
+	bool should_stop;
+
+repeat:
+	set_current_state(TASK_IDLE);
+	should_stop = kthread_should_stop();
+	do_work();
+	if (should_stop) {
+		__set_current_state(TASK_RUNNING);
+		return 0;
+	}
+	schedule();
+	goto repeat;
+}
+
+/* A helper that only returns once the stop was requested. */
+static void sleep_until_stopped(void)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+static int helper_fn(void *data)
+{
+	do_work();
+	sleep_until_stopped();
+	return 0;
+}
+
+/* Returns early, but the stopper holds a reference. */
+static struct task_struct *pinned;
+
+static int oneshot_fn(void *data)
+{
+	do_work();
+	return 0;
+}
+
+int pinned_start(void)
+{
+	pinned = kthread_run(oneshot_fn, NULL, "kt-oneshot");
+	if (IS_ERR(pinned))
+		return PTR_ERR(pinned);
+	get_task_struct(pinned);
+	return 0;
+}
+
+void pinned_stop(void)
+{
+	kthread_stop(pinned);
+	put_task_struct(pinned);
+}
+
+/* kthread_stop_put() names the reference it drops. */
+static struct task_struct *stop_put_task;
+
+void stop_put_cycle(void)
+{
+	stop_put_task = kthread_run(oneshot_fn, NULL, "kt-stopput");
+	if (IS_ERR(stop_put_task))
+		return;
+	get_task_struct(stop_put_task);
+	kthread_stop_put(stop_put_task);
+}
+
+/* ext4's lazyinit thread: it clears ext4_li_info before it returns on its
+ * own, and the stopper tests it first (fs/ext4/super.c). */
+struct li_info { int dummy; };
+static struct li_info *li_info;
+static struct task_struct *lazyinit_task;
+
+static int lazyinit_fn(void *arg)
+{
+	while (have_work())
+		do_work();
+	kfree(li_info);
+	li_info = NULL;
+	return 0;
+}
+
+int lazyinit_start(void)
+{
+	lazyinit_task = kthread_run(lazyinit_fn, NULL, "ext4lazyinit");
+	return PTR_ERR_OR_ZERO(lazyinit_task);
+}
+
+void lazyinit_destroy(void)
+{
+	if (!li_info || !lazyinit_task)
+		return;
+	kthread_stop(lazyinit_task);
+}
+
+/* A thread that nothing stops may return whenever it likes. */
+static int fire_and_forget(void *data)
+{
+	do_work();
+	return 0;
+}
+
+void fire(void)
+{
+	kthread_run(fire_and_forget, NULL, "kt-fire");
+}
+
+struct silent {
+	struct task_struct *t[4];
+};
+
+void silent_cycle(struct silent *s)
+{
+	int i;
+
+	s->t[0] = kthread_run(loop_fn, NULL, "a");
+	s->t[1] = kthread_run(tail_fn, NULL, "b");
+	s->t[2] = kthread_run(rescuer_like, NULL, "c");
+	s->t[3] = kthread_run(helper_fn, NULL, "d");
+	for (i = 0; i < 4; i++)
+		kthread_stop(s->t[i]);
+}
