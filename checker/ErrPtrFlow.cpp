@@ -182,6 +182,10 @@ static bool keepsThreadAsleep(llvm::StringRef Name) {
   if (std::optional<HandleOp> Op = lookupHandleOp(Name))
     return *Op == HandleOp::Bind || *Op == HandleOp::GetRef ||
            *Op == HandleOp::PutRef;
+  // Queueing work on a worker whose task sleeps does not run it.
+  if (Name.startswith("kthread_queue_") || Name == "kthread_flush_worker" ||
+      Name.startswith("kthread_mod_delayed_work"))
+    return true;
   return isErrPtrAccessor(Name) || Name == "set_user_nice" ||
          Name.startswith("sched_set") || Name == "kthread_data" ||
          Name == "kthread_set_per_cpu" || Name == "task_pid_nr";
@@ -340,6 +344,12 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       if (!keepsThreadAsleep(Name))
         if (std::optional<Tracked> V = valueOf(C->getArg(I), S))
           start(S, V->V);
+      // wake_up_process(worker->task) wakes the worker.
+      if (Name == "wake_up_process")
+        if (const auto *ME =
+                dyn_cast<MemberExpr>(C->getArg(I)->IgnoreParenCasts()))
+          if (std::optional<Tracked> V = valueOf(ME->getBase(), S))
+            start(S, V->V);
     }
     return;
   }
