@@ -64,4 +64,31 @@ git add drivers/bad.c
 git commit -qm "fixed" > "$WORK/fixed.log" 2>&1 || { cat "$WORK/fixed.log"; fail "the fixed commit was refused"; }
 [ "$(git rev-list --count HEAD)" = 2 ] || fail "the fixed commit is missing"
 echo "fixed commit: passed"
+
+# The local form of docs/ci.md (kthread-lint-hook on PATH, language: system).
+local=$WORK/local-project
+mkdir -p "$local" && cd "$local" && git init -q . || fail "local project"
+cat > .pre-commit-config.yaml <<'YAML'
+repos:
+  - repo: local
+    hooks:
+      - id: kthread-lint
+        name: kthread-lint
+        entry: kthread-lint-hook
+        language: system
+        types_or: [c]
+        require_serial: true
+YAML
+cp "$proj/compile_commands.json" . && sed -i "s|$proj|$local|" compile_commands.json
+mkdir drivers && cp "$ROOT/test/tool/Inputs/clean.c" drivers/good.c
+PATH=$ROOT/tools:$PATH pre-commit install > /dev/null 2>&1 || fail "pre-commit install (local)"
+git add -A && PATH=$ROOT/tools:$PATH git commit -qm clean > "$WORK/local-clean.log" 2>&1 \
+  || { cat "$WORK/local-clean.log"; fail "local hook: clean commit refused"; }
+cp "$ROOT/test/tool/Inputs/finding.c" drivers/bad.c && git add drivers/bad.c
+if PATH=$ROOT/tools:$PATH git commit -qm bad > "$WORK/local-bad.log" 2>&1; then
+  cat "$WORK/local-bad.log"; fail "local hook: the commit with a bug was accepted"
+fi
+grep -q "drivers/bad.c:3:71: warning: .*\[kthread-missing-is-err\]" "$WORK/local-bad.log" \
+  || { cat "$WORK/local-bad.log"; fail "local hook: finding not printed"; }
+echo "local hook (language: system): clean passed, bug refused"
 echo "pre-commit test: PASS"
