@@ -274,10 +274,17 @@ int main(int argc, const char **argv) {
   if (Kbuild) {
     FixedArgs.emplace();
     for (int I = 1; I < argc - 1; ++I) {
-      if (isOwnKbuildOption(argv[I]))
-        OwnArgs.push_back(argv[I]);
-      else
+      StringRef A = argv[I];
+      if (!isOwnKbuildOption(A)) {
         FixedArgs->push_back(argv[I]);
+        continue;
+      }
+      OwnArgs.push_back(argv[I]);
+      // "--output FILE" (CF="--output FILE"): the value comes along.
+      bool Flag = A == "--fail-on-findings" || A == "--quiet" ||
+                  A == "--verbose" || A.contains('=');
+      if (!Flag && I + 1 < argc - 1)
+        OwnArgs.push_back(argv[++I]);
     }
     OwnArgs.push_back(argv[argc - 1]); // The source file.
   } else {
