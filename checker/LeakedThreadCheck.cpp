@@ -246,6 +246,37 @@ HandleKey completionOf(const CallExpr *C) {
                                      : HandleKey{};
 }
 
+bool isSignal(llvm::StringRef N) {
+  return N == "complete" || N == "complete_all" ||
+         N == "kthread_complete_and_exit" || N == "complete_and_exit";
+}
+
+/// The completions waited for in \p Fns.
+std::set<HandleKey> waitedIn(const std::set<const FunctionDecl *> &Fns) {
+  std::set<HandleKey> Keys;
+  for (const CallExpr *C : callsIn(Fns))
+    if (calleeName(C).startswith("wait_for_completion"))
+      if (HandleKey K = completionOf(C))
+        Keys.insert(K);
+  return Keys;
+}
+
+/// Whether the thread of \p TC signals one of \p Waited before it ends.
+bool signalsAny(const KthreadModel &M, const ThreadCreation &TC,
+                const std::set<HandleKey> &Waited) {
+  if (Waited.empty())
+    return false;
+  std::set<const FunctionDecl *> Body;
+  for (const FunctionDecl *Fn : TC.ThreadFns)
+    if (Fn->hasBody())
+      Body.merge(reachable(M, Fn, CalleeDepth));
+  for (const CallExpr *C : callsIn(Body))
+    if (isSignal(calleeName(C)))
+      if (HandleKey K = completionOf(C); K && Waited.count(K))
+        return true;
+  return false;
+}
+
 /// Functions whose address is taken (callbacks: devm actions, timers,
 /// notifiers, sysfs handlers): when they run is not known here.
 std::set<const FunctionDecl *> addressTaken(ASTContext &Ctx) {
@@ -310,12 +341,8 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
     std::set<const FunctionDecl *> Cleanups;
     if (L.Cleanup)
       Cleanups = reachable(M, L.Cleanup, CalleeDepth);
-    // What the cleanup waits for, and what it stops.
-    std::set<HandleKey> Waited;
-    for (const CallExpr *C : callsIn(Cleanups))
-      if (calleeName(C).startswith("wait_for_completion"))
-        if (HandleKey K = completionOf(C))
-          Waited.insert(K);
+    // What the cleanup stops, and the calls it makes.
+    std::vector<const CallExpr *> CleanupCalls = callsIn(Cleanups);
     StopSummary CleanupStops;
     for (const FunctionDecl *F : Cleanups) {
       StopSummary S = stopsIn(M, F, 0);
@@ -327,6 +354,9 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
       CleanupStops.Keys.insert(S.Keys.begin(), S.Keys.end());
       CleanupStops.Unresolved |= S.Unresolved;
     }
+
+    // What init or probe waits for, itself or in what it calls.
+    std::set<HandleKey> StartWaits = waitedIn(Starts);
 
     for (const FunctionDecl *F : Starts) {
       bool Creates = llvm::any_of(M.creations(), [&](const ThreadCreation &TC) {
@@ -348,7 +378,8 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
             ByReturn;
         for (const StartedThreadFacts::RunningAtReturn &R : Facts.Running) {
           if (R.Kind != ReturnKind::Error || !R.Return ||
-              M.reaches(F, R.Creation->Call, R.Creation->Call)) // In a loop.
+              M.reaches(F, R.Creation->Call, R.Creation->Call) || // In a loop.
+              signalsAny(M, *R.Creation, StartWaits)) // Init waits for it.
             continue;
           auto It = llvm::find_if(ByReturn, [&](const auto &E) {
             return E.first == R.Return;
@@ -407,35 +438,27 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
         // may hand the module back itself.
         if (TC->ThreadFns.empty() && !isWorker(*TC))
           continue;
-        std::set<const FunctionDecl *> Body;
+        // It holds a module reference, or the module waits for it.
+        std::set<const FunctionDecl *> Body, Waiters = Cleanups;
         for (const FunctionDecl *Fn : TC->ThreadFns)
           if (Fn->hasBody())
             Body.merge(reachable(M, Fn, CalleeDepth));
-        bool HandsBack = false;
-        std::set<const FunctionDecl *> Waiters = Cleanups;
-        Waiters.insert(F);
-        Waiters.insert(L.Start);
-        std::set<HandleKey> WaitedHere = Waited;
-        for (const CallExpr *C : callsIn(Waiters))
-          if (calleeName(C).startswith("wait_for_completion"))
-            if (HandleKey K = completionOf(C))
-              WaitedHere.insert(K);
-        for (const CallExpr *C : callsIn(Body)) {
-          llvm::StringRef N = calleeName(C);
-          if (isHandOverExit(N))
-            HandsBack = true;
-          if ((N == "complete" || N == "complete_all" ||
-               N == "kthread_complete_and_exit" || N == "complete_and_exit"))
-            if (HandleKey K = completionOf(C); K && WaitedHere.count(K))
-              HandsBack = true;
-        }
-        if (HandsBack)
+        Waiters.merge(reachable(M, F, CalleeDepth));
+        Waiters.merge(reachable(M, L.Start, CalleeDepth));
+        if (llvm::any_of(callsIn(Body), [](const CallExpr *C) {
+              return isHandOverExit(calleeName(C));
+            }) ||
+            signalsAny(M, *TC, waitedIn(Waiters)))
           continue;
         const std::vector<AccessPath> &Places = Kept[TC];
         bool Stopped = false, Elsewhere = false;
         for (const AccessPath &P : Places) {
           HandleKey K = HandleKey::of(P);
           Stopped |= CleanupStops.Keys.count(K) > 0;
+          // The module's code in another file, which the cleanup calls.
+          Stopped |= llvm::any_of(CleanupCalls, [&](const CallExpr *C) {
+            return otherFileMayStop(M, C, P);
+          });
           for (const HandleUse *U : M.usesOf(K))
             if (isStopOp(U->Op) && Callbacks.count(U->Enclosing))
               Elsewhere = true; // A callback stops it: when is unknown.

@@ -56,6 +56,65 @@ bool isIntegerLocal(const VarDecl *VD) {
          (VD->getType()->isIntegerType() || VD->getType()->isBooleanType());
 }
 
+/// A place on a path: an access path and, for an array element, its index
+/// when it is a constant: `thread[SHA]` and `thread[AES]` are two places,
+/// `thread[i]` is one for every i.
+struct Place {
+  AccessPath Path;
+  std::optional<int64_t> Index;
+  bool operator<(const Place &O) const {
+    return std::tie(Path, Index) < std::tie(O.Path, O.Index);
+  }
+  bool operator==(const Place &O) const {
+    return Path == O.Path && Index == O.Index;
+  }
+};
+
+std::optional<Place> placeOf(const Expr *E, const ASTContext &Ctx) {
+  std::optional<AccessPath> P = accessPathOf(E);
+  if (!P)
+    return std::nullopt;
+  Place Pl{*P, std::nullopt};
+  if (!P->ArrayElement)
+    return Pl;
+  const ArraySubscriptExpr *Sub = nullptr;
+  unsigned Subscripts = 0;
+  for (const Expr *X = E->IgnoreParenCasts(); X;) {
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(X)) {
+      Sub = ASE;
+      ++Subscripts;
+      X = ASE->getBase()->IgnoreParenCasts();
+    } else if (const auto *ME = dyn_cast<MemberExpr>(X)) {
+      X = ME->getBase()->IgnoreParenCasts();
+    } else {
+      break;
+    }
+  }
+  Expr::EvalResult R;
+  if (Subscripts == 1 && !Sub->getIdx()->isValueDependent() &&
+      Sub->getIdx()->EvaluateAsInt(R, Ctx))
+    Pl.Index = R.Val.getInt().getExtValue();
+  return Pl;
+}
+
+/// Whether module code in another file, called as \p C, can reach the
+/// handle kept at \p P: a global visible outside the file, or a field of a
+/// structure it is handed a pointer to.
+bool otherFileMayReach(const CallExpr *C, const AccessPath &P) {
+  if (P.Fields.empty())
+    return P.Base && P.Base->hasGlobalStorage() && P.Base->isExternallyVisible();
+  const RecordDecl *R = P.Fields.back()->getParent();
+  for (const Expr *A : C->arguments()) {
+    QualType T = A->IgnoreParenImpCasts()->getType();
+    if (T->isPointerType())
+      T = T->getPointeeType();
+    if (const RecordDecl *AR = T->getAsRecordDecl())
+      if (AR->getCanonicalDecl() == R->getCanonicalDecl())
+        return true;
+  }
+  return false;
+}
+
 /// What a path knows of a thread created in the function.
 enum class Status : uint8_t {
   Unchecked,        ///< Created; IS_ERR() not tested yet; not woken.
@@ -91,7 +150,7 @@ const ThreadCreation *const NullHandle =
     reinterpret_cast<const ThreadCreation *>(uintptr_t(1));
 
 struct PathState {
-  std::map<AccessPath, const ThreadCreation *> Places;
+  std::map<Place, const ThreadCreation *> Places;
   std::map<const ThreadCreation *, Status> Values;
   std::map<const VarDecl *, IntFact> Ints;
   /// Conditions already decided on this path (index into the condition
@@ -155,8 +214,8 @@ const ThreadCreation *Flow::valueOf(const Expr *E, const PathState &P) const {
     return nullptr;
   if (const auto *C = dyn_cast<CallExpr>(E))
     return M.creationByCall(C);
-  if (std::optional<AccessPath> AP = accessPathOf(E)) {
-    auto It = P.Places.find(*AP);
+  if (std::optional<Place> Pl = placeOf(E, Ctx)) {
+    auto It = P.Places.find(*Pl);
     if (It != P.Places.end() && It->second != NullHandle)
       return It->second;
   }
@@ -262,25 +321,29 @@ std::optional<unsigned> Flow::condIndex(const Expr *E) {
 }
 
 void Flow::assign(const Expr *LHS, const Expr *RHS, PathState &P) {
-  std::optional<AccessPath> To = accessPathOf(LHS);
+  std::optional<Place> ToPlace = placeOf(LHS, Ctx);
   const ThreadCreation *V = RHS ? valueOf(RHS, P) : nullptr;
-  if (!To) { // Stored where we cannot follow it.
+  if (!ToPlace) { // Stored where we cannot follow it.
     handOver(V, P);
     return;
   }
+  const AccessPath *To = &ToPlace->Path;
   std::optional<IntFact> Fact;
   if (To->Fields.empty() && !To->ArrayElement && isIntegerLocal(To->Base))
     Fact = intFactOf(RHS, P);
-  for (auto It = P.Places.begin(); It != P.Places.end();)
-    It = isPrefix(*To, It->first) ? P.Places.erase(It) : std::next(It);
+  for (auto It = P.Places.begin(); It != P.Places.end();) {
+    bool Overwritten = To->ArrayElement ? It->first == *ToPlace
+                                        : isPrefix(*To, It->first.Path);
+    It = Overwritten ? P.Places.erase(It) : std::next(It);
+  }
   invalidate(*To, P);
   if (V)
-    P.Places[*To] = V;
+    P.Places[*ToPlace] = V;
   else if (RHS && RHS->isNullPointerConstant(
                       Ctx, Expr::NPC_ValueDependentIsNotNull) !=
                       Expr::NPCK_NotNull &&
            LHS->getType()->isPointerType())
-    P.Places[*To] = NullHandle;
+    P.Places[*ToPlace] = NullHandle;
   if (Fact) {
     P.Ints[To->Base] = *Fact;
   } else if (RHS && !To->ArrayElement) {
@@ -343,9 +406,9 @@ void Flow::call(const CallExpr *C, PathState &P) {
     if (!FnDef || !FnDef->hasBody())
       continue;
     StopSummary S = stopsIn(M, FnDef, CalleeDepth);
-    for (auto &[Place, V] : P.Places)
-      if (V != NullHandle && Place.Persistent &&
-          S.Keys.count(HandleKey::of(Place)))
+    for (auto &[Pl, V] : P.Places)
+      if (V != NullHandle && Pl.Path.Persistent &&
+          S.Keys.count(HandleKey::of(Pl.Path)))
         handOver(V, P);
     if (!S.Params.empty()) // It stops its data: the handle passed with it.
       for (const Expr *Data : C->arguments())
@@ -356,9 +419,9 @@ void Flow::call(const CallExpr *C, PathState &P) {
   if (Def && Def->hasBody()) {
     // A function of this file: does it stop what we pass or keep?
     StopSummary S = stopsIn(M, Def, CalleeDepth);
-    for (auto &[Place, V] : P.Places)
-      if (V != NullHandle && Place.Persistent &&
-          S.Keys.count(HandleKey::of(Place)) && P.Values[V] != Status::Gone)
+    for (auto &[Pl, V] : P.Places)
+      if (V != NullHandle && Pl.Path.Persistent &&
+          S.Keys.count(HandleKey::of(Pl.Path)) && P.Values[V] != Status::Gone)
         P.Values[V] = Status::Stopped;
     for (unsigned I = 0; I < Last; ++I) {
       const ThreadCreation *V = valueOf(C->getArg(I), P);
@@ -397,10 +460,16 @@ void Flow::call(const CallExpr *C, PathState &P) {
       // The module's own code, elsewhere, may stop what a structure it is
       // given holds; the kernel's does not.
       if (!Kernel || AddrOf)
-        for (auto &[Place, V] : P.Places)
-          if (V != NullHandle && isPrefix(*AP, Place) && !(*AP == Place))
+        for (auto &[Pl, V] : P.Places)
+          if (V != NullHandle && isPrefix(*AP, Pl.Path) && !(*AP == Pl.Path))
             handOver(V, P);
     }
+    // The module's own code in another file: what it can reach.
+    if (!Kernel && Callee && !Callee->getBuiltinID())
+      for (auto &[Pl, V] : P.Places)
+        if (V != NullHandle && Pl.Path.Persistent &&
+            otherFileMayReach(C, Pl.Path))
+          handOver(V, P);
   }
 }
 
@@ -444,8 +513,8 @@ bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
     if (isErrPtrTest(Name) && C->getNumArgs() == 1) {
       if (const ThreadCreation *V = valueOf(C->getArg(0), P))
         return assumeErr(V, Value, P);
-      if (std::optional<AccessPath> AP = accessPathOf(C->getArg(0)))
-        if (auto It = P.Places.find(*AP);
+      if (std::optional<Place> Pl = placeOf(C->getArg(0), Ctx))
+        if (auto It = P.Places.find(*Pl);
             It != P.Places.end() && It->second == NullHandle)
           return Name == "IS_ERR_OR_NULL" ? Value : !Value;
     }
@@ -491,8 +560,8 @@ bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
   }
   // A handle as a truth value: a creation result is never NULL.
   if (E->getType()->isPointerType())
-    if (std::optional<AccessPath> AP = accessPathOf(E))
-      if (auto It = P.Places.find(*AP); It != P.Places.end())
+    if (std::optional<Place> Pl = placeOf(E, Ctx))
+      if (auto It = P.Places.find(*Pl); It != P.Places.end())
         return It->second == NullHandle ? !Value : Value;
   // Anything else without side effects takes the same branch each time on
   // a path, until what it reads is assigned.
@@ -544,11 +613,11 @@ void Flow::record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
     if (R.Kind != K)
       R.Kind = ReturnKind::Unknown;
     bool Kept = false;
-    for (const auto &[Place, PV] : P.Places)
-      if (PV == V && Place.Persistent) {
+    for (const auto &[Pl, PV] : P.Places)
+      if (PV == V && Pl.Path.Persistent) {
         Kept = true;
-        if (!llvm::is_contained(R.KeptIn, Place))
-          R.KeptIn.push_back(Place);
+        if (!llvm::is_contained(R.KeptIn, Pl.Path))
+          R.KeptIn.push_back(Pl.Path);
       }
     R.LostOnSomePath |= !Kept;
   }
@@ -715,6 +784,19 @@ StartedThreadFacts analyzeStartedThreads(const KthreadModel &M,
   StartedThreadFacts Out;
   Flow(M, FD).run(Out);
   return Out;
+}
+
+bool otherFileMayStop(const KthreadModel &M, const CallExpr *C,
+                      const AccessPath &P) {
+  const FunctionDecl *Callee = C->getDirectCallee();
+  if (!Callee || Callee->getBuiltinID() || lookupHandleOp(calleeName(C)) ||
+      lookupCreationApi(calleeName(C)) || leavesThreadAlone(calleeName(C)))
+    return false;
+  const FunctionDecl *Def = M.definitionOf(Callee);
+  if ((Def && Def->hasBody()) ||
+      isKernelApi(Callee, M.context().getSourceManager()))
+    return false;
+  return otherFileMayReach(C, P);
 }
 
 StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,

@@ -63,6 +63,13 @@ struct StopSummary {
 StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,
                     unsigned Depth);
 
+/// Whether \p C calls the module's own code in another file (a function
+/// with no body here, not declared by a kernel header) that can reach the
+/// handle kept at \p P: a global visible outside the file, or a field of a
+/// structure it is handed a pointer to.
+bool otherFileMayStop(const KthreadModel &M, const CallExpr *C,
+                      const AccessPath &P);
+
 } // namespace clang::tidy::kthread
 
 #endif // KTHREAD_LINT_CHECKER_STARTEDTHREADFLOW_H

@@ -34,12 +34,16 @@ static int oneshot_fn(void *data)
 int register_hw(void);
 void unregister_hw(void);
 void hand_to_subsystem(struct task_struct *t);
+/* Defined in another file of the module (siw_qp_tx.c-style). */
+void demo_stop_tx_thread(void);
 
 //===--- Module init and exit ---------------------------------------------===//
 
 static struct task_struct *consumer, *producer, *poller, *oneshot;
 static struct task_struct *stats, *helper_started, *optional;
 static struct kthread_worker *events;
+/* Shared with another file of the module, which stops it. */
+struct task_struct *demo_tx_thread;
 static DECLARE_WAIT_QUEUE_HEAD(demo_wq);
 static bool use_optional;
 
@@ -68,7 +72,7 @@ static int demo_start_watchdog(void)
 {
 	struct task_struct *t = kthread_run(loop_fn, NULL, "demo-watchdog");
 	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread started by 'kthread_run' during module init 'demo_init' cannot be stopped by module exit function 'demo_exit': its handle is kept in no field or global, so after rmmod 'loop_fn' runs the module's freed code; keep the handle where 'demo_exit' can reach it and stop the thread there [kthread-leaked-thread]
-	// CHECK-MESSAGES: :[[@LINE+120]]:20: note: module exit function 'demo_exit' does not stop it
+	// CHECK-MESSAGES: :[[@LINE+130]]:20: note: module exit function 'demo_exit' does not stop it
 
 	return PTR_ERR_OR_ZERO(t);
 }
@@ -94,7 +98,7 @@ static int __init demo_init(void)
 	/* Stopped when init fails, but module exit forgets it. */
 	producer = kthread_create(loop_fn, NULL, "demo-producer");
 	// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: thread started by 'kthread_create' during module init 'demo_init' is never stopped by module exit function 'demo_exit': after rmmod 'loop_fn' runs the module's freed code; call kthread_stop(producer) in 'demo_exit' [kthread-leaked-thread]
-	// CHECK-MESSAGES: :[[@LINE+94]]:20: note: module exit function 'demo_exit' does not stop it
+	// CHECK-MESSAGES: :[[@LINE+104]]:20: note: module exit function 'demo_exit' does not stop it
 	if (IS_ERR(producer)) {
 		err = PTR_ERR(producer);
 		goto err_stop_consumer;
@@ -144,9 +148,17 @@ static int __init demo_init(void)
 		goto err_stop_stats;
 	}
 
+	/* drivers/infiniband/sw/siw (v6.1): stopped by siw_stop_tx_thread(),
+	 * which another file of the module defines. */
+	demo_tx_thread = kthread_run(loop_fn, NULL, "demo-tx");
+	if (IS_ERR(demo_tx_thread)) {
+		err = PTR_ERR(demo_tx_thread);
+		goto err_destroy_events;
+	}
+
 	err = demo_start_helper();
 	if (err)
-		goto err_destroy_events;
+		goto err_stop_tx;
 	err = demo_start_selftest();
 	if (err)
 		goto err_stop_helper;
@@ -168,6 +180,8 @@ static int __init demo_init(void)
 
 err_stop_helper:
 	kthread_stop(helper_started);
+err_stop_tx:
+	demo_stop_tx_thread();
 err_destroy_events:
 	kthread_destroy_worker(events);
 err_stop_stats:
@@ -191,6 +205,7 @@ err_stop_consumer:
 static void __exit demo_exit(void)
 {
 	wait_for_completion(&oneshot_done);
+	demo_stop_tx_thread();
 	kthread_destroy_worker(events);
 	demo_stop_stats();
 	if (use_optional)
@@ -233,6 +248,40 @@ static int __init daemon_init(void)
 	return 0;
 }
 subsys_initcall(daemon_init);
+
+/* drivers/misc/sgi-xp/xpc_main.c (v6.1): on failure, init tells the
+ * checker thread to exit and waits for its completion; silent. */
+static DECLARE_COMPLETION(hb_checker_exited);
+static bool hb_exiting;
+
+static int hb_checker_fn(void *data)
+{
+	while (!READ_ONCE(hb_exiting))
+		schedule_timeout_interruptible(HZ);
+	complete(&hb_checker_exited);
+	return 0;
+}
+
+static void hb_do_exit(void)
+{
+	WRITE_ONCE(hb_exiting, true);
+	wait_for_completion(&hb_checker_exited);
+}
+
+static int __init hb_init(void)
+{
+	struct task_struct *kthread;
+
+	kthread = kthread_run(hb_checker_fn, NULL, "hb-checker");
+	if (IS_ERR(kthread))
+		return -EBUSY;
+	if (register_hw()) {
+		hb_do_exit();
+		return -EBUSY;
+	}
+	return 0;
+}
+fs_initcall(hb_init);
 
 //===--- Platform drivers: probe and remove --------------------------------===//
 
@@ -415,4 +464,110 @@ static int percpu_remove(struct platform_device *pdev)
 static struct platform_driver percpu_driver = {
 	.probe = percpu_probe,
 	.remove = percpu_remove,
+};
+
+/* drivers/crypto/mxs-dcp.c (v6.1): two threads in two slots of one array,
+ * unwound one by one and stopped in remove; silent. */
+enum { CHAN_SHA, CHAN_AES, NCHANS };
+struct dcp {
+	struct task_struct *thread[NCHANS];
+};
+
+static int dcp_probe(struct platform_device *pdev)
+{
+	struct dcp *sdcp = devm_kzalloc(&pdev->dev, sizeof(*sdcp), GFP_KERNEL);
+	int ret;
+
+	if (!sdcp)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, sdcp);
+	sdcp->thread[CHAN_SHA] = kthread_run(loop_fn, NULL, "dcp/sha");
+	if (IS_ERR(sdcp->thread[CHAN_SHA]))
+		return PTR_ERR(sdcp->thread[CHAN_SHA]);
+	sdcp->thread[CHAN_AES] = kthread_run(loop_fn, NULL, "dcp/aes");
+	if (IS_ERR(sdcp->thread[CHAN_AES])) {
+		ret = PTR_ERR(sdcp->thread[CHAN_AES]);
+		goto err_stop_sha;
+	}
+	ret = register_hw();
+	if (ret)
+		goto err_stop_aes;
+	return 0;
+
+err_stop_aes:
+	kthread_stop(sdcp->thread[CHAN_AES]);
+err_stop_sha:
+	kthread_stop(sdcp->thread[CHAN_SHA]);
+	return ret;
+}
+
+static int dcp_remove(struct platform_device *pdev)
+{
+	struct dcp *sdcp = platform_get_drvdata(pdev);
+
+	kthread_stop(sdcp->thread[CHAN_AES]);
+	kthread_stop(sdcp->thread[CHAN_SHA]);
+	return 0;
+}
+
+static struct platform_driver dcp_driver = {
+	.probe = dcp_probe,
+	.remove = dcp_remove,
+};
+
+/* drivers/platform/surface/surface3_power.c (v6.1): the unwinding stops the
+ * thread only if a flag says it runs, and the thread sets that flag itself:
+ * a failure before it first ran leaves it running. */
+struct mshw_data {
+	struct task_struct *poll_task;
+	bool kthread_running;
+};
+
+static int mshw_poll_task(void *data)
+{
+	struct mshw_data *cdata = data;
+
+	cdata->kthread_running = true;
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	cdata->kthread_running = false;
+	return 0;
+}
+
+static int mshw_probe(struct platform_device *pdev)
+{
+	struct mshw_data *data = devm_kzalloc(&pdev->dev, sizeof(*data), GFP_KERNEL);
+	int error;
+
+	if (!data)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, data);
+	data->poll_task = kthread_run(mshw_poll_task, data, "mshw0011_adp");
+	// CHECK-MESSAGES: :[[@LINE-1]]:20: warning: thread started by 'kthread_run' is still running when 'mshw_probe' fails: no kthread_stop() reaches it on this error path, and the thread outlives the failed probe, running module code that rmmod frees; stop it on the error path before returning [kthread-leaked-thread]
+	if (IS_ERR(data->poll_task))
+		return PTR_ERR(data->poll_task);
+	error = register_hw();
+	if (error)
+		goto out_err;
+	return 0;
+
+out_err:
+	if (data->kthread_running)
+		kthread_stop(data->poll_task);
+	return error;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'mshw_probe' returns an error here with the thread still running
+}
+
+static int mshw_remove(struct platform_device *pdev)
+{
+	struct mshw_data *cdata = platform_get_drvdata(pdev);
+
+	if (cdata->kthread_running)
+		kthread_stop(cdata->poll_task);
+	return 0;
+}
+
+static struct platform_driver mshw_driver = {
+	.probe = mshw_probe,
+	.remove = mshw_remove,
 };

@@ -14,6 +14,7 @@ struct list_head { struct list_head *next, *prev; };
 #define EINTR 4
 #define EINVAL 22
 #define ENODEV 19
+#define EBUSY 16
 #define ETIMEDOUT 110
 #define NUMA_NO_NODE (-1)
 #endif
