@@ -457,13 +457,18 @@ llvm::Expected<std::string> zeroConfigDatabase(const ZeroConfigRequest &Req) {
 
   // Write the database into the cache (or, without one, next to the work
   // dir, kept for this run only).
-  if (CacheDir.empty()) {
+  if (!CacheDir.empty())
+    if (std::error_code EC = fs::create_directories(CacheDir)) {
+      // An unwritable cache only costs the next run another kbuild call.
+      if (Req.Verbose)
+        llvm::errs() << "kthread-lint: cannot cache in " << CacheDir << ": "
+                     << EC.message() << "\n";
+      CacheDir.clear();
+    }
+  if (CacheDir.empty())
     if (std::error_code EC =
             fs::createUniqueDirectory("kthread-lint-compdb", CacheDir))
       return error("cannot make a temporary directory: " + EC.message());
-  } else if (std::error_code EC = fs::create_directories(CacheDir)) {
-    return error(CacheDir + ": " + EC.message());
-  }
   llvm::SmallString<256> Db(CacheDir);
   path::append(Db, "compile_commands.json");
   auto Temp = fs::TempFile::create(Db + ".tmp-%%%%%%");
