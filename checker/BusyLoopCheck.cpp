@@ -104,16 +104,6 @@ private:
   llvm::DenseMap<const FunctionDecl *, bool> Memo;
 };
 
-std::vector<std::string> split(llvm::StringRef List) {
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  List.split(Parts, ';', -1, false);
-  std::vector<std::string> R;
-  for (llvm::StringRef P : Parts)
-    if (!P.trim().empty())
-      R.push_back(P.trim().str());
-  return R;
-}
-
 } // namespace
 
 BusyLoopCheck::BusyLoopCheck(StringRef Name, ClangTidyContext *Context)
@@ -130,8 +120,8 @@ void BusyLoopCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 void BusyLoopCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
   const SourceManager &SM = Ctx.getSourceManager();
-  std::vector<std::string> Sleeping = split(SleepingFunctions);
-  std::vector<std::string> NonSleeping = split(NonSleepingFunctions);
+  std::vector<std::string> Sleeping = splitList(SleepingFunctions);
+  std::vector<std::string> NonSleeping = splitList(NonSleepingFunctions);
   SleepOracle Oracle(Sleeping, NonSleeping);
 
   // Thread functions and the functions they call, each with its thread.

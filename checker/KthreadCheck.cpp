@@ -7,7 +7,7 @@ using namespace clang::ast_matchers;
 
 namespace clang::tidy::kthread {
 
-static std::vector<std::string> splitList(StringRef List) {
+std::vector<std::string> KthreadCheck::splitList(StringRef List) {
   llvm::SmallVector<StringRef, 4> Parts;
   List.split(Parts, ';', -1, false);
   std::vector<std::string> R;
@@ -25,11 +25,6 @@ KthreadCheck::KthreadCheck(StringRef Name, ClangTidyContext *Context)
       StopTestFunctions(Options.getLocalOrGlobal("StopTestFunctions", "")) {
   Config.ExtraCreateFunctions = splitList(CreateFunctions);
   Config.ExtraStopTests = splitList(StopTestFunctions);
-}
-
-std::vector<std::string> KthreadCheck::listOption(StringRef Name,
-                                                  StringRef Default) {
-  return splitList(Options.get(Name, Default));
 }
 
 void KthreadCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {

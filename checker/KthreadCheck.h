@@ -31,8 +31,8 @@ protected:
 
   const ModelConfig &modelConfig() const { return Config; }
 
-  /// `;`-separated list option, stored back as written.
-  std::vector<std::string> listOption(StringRef Name, StringRef Default = "");
+  /// Splits a `;`-separated list option, trimming blanks.
+  static std::vector<std::string> splitList(StringRef List);
 
 private:
   std::string CreateFunctions;
