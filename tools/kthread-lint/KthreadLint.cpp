@@ -451,6 +451,9 @@ int main(int argc, const char **argv) {
     DB = std::make_unique<tooling::FixedCompilationDatabase>(Cwd, *FixedArgs);
   else
     DB = loadCompilations(FixedArgs, Files.front(), ZeroConfigDir);
+  // A zero-config database that could not be cached is read; drop it.
+  if (sys::path::filename(ZeroConfigDir).startswith("kthread-lint-compdb-"))
+    sys::fs::remove_directories(ZeroConfigDir);
   for (const std::string &F : Files)
     if (DB->getCompileCommands(F).empty())
       fail(F + ": no compile command for it in the compile database");

@@ -482,7 +482,11 @@ llvm::Expected<std::string> zeroConfigDatabase(const ZeroConfigRequest &Req) {
   if (llvm::Error E = Temp->keep(Db))
     return error(Db + ": " + llvm::toString(std::move(E)));
   if (Req.Verbose)
-    llvm::errs() << "kthread-lint: kbuild flags cached in " << Db << "\n";
+    llvm::errs() << "kthread-lint: kbuild flags "
+                 << (Root.empty() || !llvm::StringRef(CacheDir).startswith(Root)
+                         ? "(not cached) in "
+                         : "cached in ")
+                 << Db << "\n";
   return CacheDir.str().str();
 }
 
