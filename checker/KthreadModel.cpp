@@ -127,6 +127,10 @@ public:
   bool TraverseFunctionDecl(FunctionDecl *FD) {
     if (!FD->doesThisDeclarationHaveABody())
       return Base::TraverseFunctionDecl(FD);
+    // The headers' inline functions are the API's, not the user's: skipping
+    // their bodies keeps the model cheap on kernel headers.
+    if (!isUserCode(FD->getLocation()))
+      return true;
     FnStack.push_back(FD);
     bool R = Base::TraverseFunctionDecl(FD);
     FnStack.pop_back();
@@ -245,6 +249,16 @@ private:
     std::optional<AccessPath> Path;
     SourceLocation Loc;
   };
+
+  /// The main file, or a .c file it includes (kernel/sched/ does that).
+  bool isUserCode(SourceLocation Loc) const {
+    Loc = SM.getExpansionLoc(Loc);
+    if (SM.isInMainFile(Loc))
+      return true;
+    if (const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc)))
+      return FE->getName().endswith(".c");
+    return false;
+  }
 
   const FunctionDecl *currentFn() const {
     return FnStack.empty() ? nullptr : FnStack.back();
