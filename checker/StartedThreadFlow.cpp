@@ -201,9 +201,18 @@ private:
   void record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
               StartedThreadFacts &Out);
 
+  /// stopsIn(), once a function.
+  const StopSummary &stopsOf(const FunctionDecl *Fn) {
+    auto It = StopCache.find(Fn);
+    if (It == StopCache.end())
+      It = StopCache.emplace(Fn, stopsIn(M, Fn, CalleeDepth)).first;
+    return It->second;
+  }
+
   const KthreadModel &M;
   ASTContext &Ctx;
   const FunctionDecl *FD;
+  std::map<const FunctionDecl *, StopSummary> StopCache;
   std::vector<Cond> Conds;
   std::map<std::pair<const ThreadCreation *, const ReturnStmt *>, size_t> Seen;
 };
@@ -405,7 +414,7 @@ void Flow::call(const CallExpr *C, PathState &P) {
     const FunctionDecl *FnDef = Fn ? M.definitionOf(Fn) : nullptr;
     if (!FnDef || !FnDef->hasBody())
       continue;
-    StopSummary S = stopsIn(M, FnDef, CalleeDepth);
+    const StopSummary &S = stopsOf(FnDef);
     for (auto &[Pl, V] : P.Places)
       if (V != NullHandle && Pl.Path.Persistent &&
           S.Keys.count(HandleKey::of(Pl.Path)))
@@ -418,7 +427,7 @@ void Flow::call(const CallExpr *C, PathState &P) {
   const FunctionDecl *Def = Callee ? M.definitionOf(Callee) : nullptr;
   if (Def && Def->hasBody()) {
     // A function of this file: does it stop what we pass or keep?
-    StopSummary S = stopsIn(M, Def, CalleeDepth);
+    const StopSummary &S = stopsOf(Def);
     for (auto &[Pl, V] : P.Places)
       if (V != NullHandle && Pl.Path.Persistent &&
           S.Keys.count(HandleKey::of(Pl.Path)) && P.Values[V] != Status::Gone)
