@@ -89,13 +89,6 @@ static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
   return std::equal(P.Fields.begin(), P.Fields.end(), Of.Fields.begin());
 }
 
-static llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    if (const IdentifierInfo *II = FD->getIdentifier())
-      return II->getName();
-  return {};
-}
-
 class Analysis {
 public:
   Analysis(const KthreadModel &M, const std::set<HandleKey> &Tainted)

@@ -11,13 +11,6 @@
 namespace clang::tidy::kthread {
 namespace {
 
-llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    if (const IdentifierInfo *II = FD->getIdentifier())
-      return II->getName();
-  return {};
-}
-
 /// If \p Cond is a stop test (possibly negated, inside likely()/unlikely(),
 /// or through a variable holding one), whether its true branch means "stop
 /// requested".

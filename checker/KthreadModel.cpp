@@ -93,13 +93,6 @@ HandleKey HandleKey::of(const AccessPath &P) {
 
 //===--- Building ---------------------------------------------------------===//
 
-static llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    if (const IdentifierInfo *II = FD->getIdentifier())
-      return II->getName();
-  return {};
-}
-
 /// A type that holds a thread handle: `struct task_struct *`,
 /// `struct kthread_worker *`, or an array of them.
 static bool isHandleType(QualType T) {

@@ -51,6 +51,14 @@ struct AccessPath {
 /// casts; nullopt for anything else (calls, arithmetic, ...).
 std::optional<AccessPath> accessPathOf(const Expr *E);
 
+/// The name of the function \p C calls directly, or empty.
+inline llvm::StringRef calleeName(const CallExpr *C) {
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    if (const IdentifierInfo *II = FD->getIdentifier())
+      return II->getName();
+  return {};
+}
+
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).
 const Expr *stripValue(const Expr *E);

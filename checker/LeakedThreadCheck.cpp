@@ -39,11 +39,6 @@ llvm::StringRef nameOf(const FunctionDecl *FD) {
   return {};
 }
 
-llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    return nameOf(FD);
-  return {};
-}
 
 /// The function \p E names: `fn`, `&fn`, `(initcall_t)fn`.
 const FunctionDecl *functionRef(const Expr *E) {

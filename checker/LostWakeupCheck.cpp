@@ -24,13 +24,6 @@ struct PathState {
   bool operator==(const PathState &O) const { return Bits == O.Bits; }
 };
 
-llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    if (const IdentifierInfo *II = FD->getIdentifier())
-      return II->getName();
-  return {};
-}
-
 unsigned afterTest(unsigned B) {
   unsigned R = 0;
   if (B & (Settled | Tested))

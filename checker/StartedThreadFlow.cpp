@@ -9,13 +9,6 @@
 namespace clang::tidy::kthread {
 namespace {
 
-llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    if (const IdentifierInfo *II = FD->getIdentifier())
-      return II->getName();
-  return {};
-}
-
 /// Kernel functions that take a task without keeping, starting or stopping
 /// it: the thread stays ours.
 bool leavesThreadAlone(llvm::StringRef Name) {

@@ -10,13 +10,6 @@
 namespace clang::tidy::kthread {
 namespace {
 
-llvm::StringRef calleeName(const CallExpr *C) {
-  if (const FunctionDecl *FD = C->getDirectCallee())
-    if (const IdentifierInfo *II = FD->getIdentifier())
-      return II->getName();
-  return {};
-}
-
 /// The sync object a call's first argument points to: `&priv->done`,
 /// `&done`, `priv->sem` (a pointer field).
 std::pair<HandleKey, std::string> syncObject(const CallExpr *C) {
