@@ -109,6 +109,8 @@ private:
   /// Marks \p V as woken (or out of sight) in every place holding it.
   static void start(State &S, ValueId V);
   std::optional<Test> testOf(const Expr *E, State &S, int Depth = 0);
+  /// testOf() once the condition is unwrapped.
+  std::optional<Test> plainTestOf(const Expr *E, State &S, int Depth);
   void assign(const std::optional<AccessPath> &To, const Expr *From,
               const Stmt *Store, State &S);
   void use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
@@ -206,26 +208,17 @@ void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
 std::optional<Test> Analysis::testOf(const Expr *E, State &S, int Depth) {
   if (!E || Depth > 8)
     return std::nullopt;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *SE = dyn_cast<StmtExpr>(E)) {
-    const CompoundStmt *CS = SE->getSubStmt();
-    if (CS->body_empty())
-      return std::nullopt;
-    return testOf(dyn_cast<Expr>(CS->body_back()), S, Depth + 1);
-  }
-  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-    if (UO->getOpcode() != UO_LNot)
-      return std::nullopt;
-    std::optional<Test> T = testOf(UO->getSubExpr(), S, Depth + 1);
-    if (T)
-      T->TrueMeans = !T->TrueMeans;
-    return T;
-  }
+  bool Negated = false;
+  E = unwrapCondition(E, Negated);
+  std::optional<Test> T = plainTestOf(E, S, Depth);
+  if (T && Negated)
+    T->TrueMeans = !T->TrueMeans;
+  return T;
+}
+
+std::optional<Test> Analysis::plainTestOf(const Expr *E, State &S, int Depth) {
   if (const auto *C = dyn_cast<CallExpr>(E)) {
-    llvm::StringRef Name = calleeName(C);
-    if (Name == "__builtin_expect" && C->getNumArgs() == 2)
-      return testOf(C->getArg(0), S, Depth + 1);
-    if (isErrPtrTest(Name) && C->getNumArgs() == 1)
+    if (isErrPtrTest(calleeName(C)) && C->getNumArgs() == 1)
       if (std::optional<Tracked> V = valueOf(C->getArg(0), S))
         return Test{V->V, true, true};
     return std::nullopt;

@@ -17,35 +17,24 @@ namespace {
 std::optional<bool>
 stopPolarity(const KthreadModel &M, const Expr *Cond,
              const llvm::SmallPtrSetImpl<const VarDecl *> &StopVars) {
-  bool Positive = true;
-  while (Cond) {
-    Cond = Cond->IgnoreParenImpCasts();
-    if (const auto *UO = dyn_cast<UnaryOperator>(Cond);
-        UO && UO->getOpcode() == UO_LNot) {
-      Positive = !Positive;
-      Cond = UO->getSubExpr();
-      continue;
-    }
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(Cond))
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-        if (StopVars.count(VD))
-          return Positive;
-    if (const auto *C = dyn_cast<CallExpr>(Cond)) {
-      llvm::StringRef N = calleeName(C);
-      if (N == "__builtin_expect" && C->getNumArgs() == 2) {
-        Cond = C->getArg(0);
-        continue;
-      }
-      if (M.isStopTestName(N))
-        return Positive;
-      // A helper that tests the stop (`should_exit()`): taken as a stop
-      // test, which errs on the side of silence.
-      if (const FunctionDecl *Callee = C->getDirectCallee())
-        if (const FunctionDecl *Def = Callee->getDefinition())
-          if (Def->hasBody() && M.testsStop(Def->getBody()))
-            return Positive;
-    }
+  bool Negated = false;
+  Cond = unwrapCondition(Cond, Negated);
+  if (!Cond)
     return std::nullopt;
+  bool Positive = !Negated;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Cond))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (StopVars.count(VD))
+        return Positive;
+  if (const auto *C = dyn_cast<CallExpr>(Cond)) {
+    if (M.isStopTestName(calleeName(C)))
+      return Positive;
+    // A helper that tests the stop (`should_exit()`): taken as a stop
+    // test, which errs on the side of silence.
+    if (const FunctionDecl *Callee = C->getDirectCallee())
+      if (const FunctionDecl *Def = Callee->getDefinition())
+        if (Def->hasBody() && M.functionTestsStop(Def))
+          return Positive;
   }
   return std::nullopt;
 }

@@ -79,6 +79,32 @@ const Expr *stripValue(const Expr *E) {
   return E;
 }
 
+const Expr *unwrapCondition(const Expr *E, bool &Negated) {
+  for (int Depth = 0; E && Depth < 16; ++Depth) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E);
+        UO && UO->getOpcode() == UO_LNot) {
+      Negated = !Negated;
+      E = UO->getSubExpr();
+      continue;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E);
+        C && C->getNumArgs() == 2 && calleeName(C) == "__builtin_expect") {
+      E = C->getArg(0);
+      continue;
+    }
+    if (const auto *SE = dyn_cast<StmtExpr>(E)) {
+      const CompoundStmt *CS = SE->getSubStmt();
+      if (CS->body_empty() || !isa<Expr>(CS->body_back()))
+        return E;
+      E = cast<Expr>(CS->body_back());
+      continue;
+    }
+    return E;
+  }
+  return E;
+}
+
 HandleKey HandleKey::of(const AccessPath &P) {
   HandleKey K;
   if (!P.Fields.empty()) {

@@ -59,6 +59,11 @@ inline llvm::StringRef calleeName(const CallExpr *C) {
   return {};
 }
 
+/// Looks through what does not change a condition's meaning: parentheses,
+/// implicit casts, `!` (each flips \p Negated), __builtin_expect() (likely(),
+/// unlikely()) and the value of a statement expression (WARN_ON()).
+const Expr *unwrapCondition(const Expr *E, bool &Negated);
+
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).
 const Expr *stripValue(const Expr *E);

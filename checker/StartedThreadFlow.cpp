@@ -228,25 +228,16 @@ std::optional<ErrTest> Flow::errTestOf(const Expr *E, const PathState &P,
                                        int Depth) const {
   if (!E || Depth > 8)
     return std::nullopt;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *SE = dyn_cast<StmtExpr>(E)) {
-    const CompoundStmt *CS = SE->getSubStmt();
-    if (CS->body_empty())
-      return std::nullopt;
-    return errTestOf(dyn_cast<Expr>(CS->body_back()), P, Depth + 1);
-  }
-  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-    if (UO->getOpcode() != UO_LNot)
-      return std::nullopt;
-    std::optional<ErrTest> T = errTestOf(UO->getSubExpr(), P, Depth + 1);
+  bool Negated = false;
+  E = unwrapCondition(E, Negated);
+  if (Negated) {
+    std::optional<ErrTest> T = errTestOf(E, P, Depth + 1);
     if (T)
       T->TrueMeansErr = !T->TrueMeansErr;
     return T;
   }
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     llvm::StringRef Name = calleeName(C);
-    if (Name == "__builtin_expect" && C->getNumArgs() == 2)
-      return errTestOf(C->getArg(0), P, Depth + 1);
     if (isErrPtrTest(Name) && C->getNumArgs() == 1)
       if (const ThreadCreation *V = valueOf(C->getArg(0), P))
         return ErrTest{V, true};
