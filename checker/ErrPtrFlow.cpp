@@ -5,6 +5,7 @@
 #include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
 #include <map>
+#include <set>
 
 namespace clang::tidy::kthread {
 namespace {
@@ -18,6 +19,11 @@ enum : unsigned {
   ValidStarted = 8, ///< A valid handle already woken, parked, stopped, or
                     ///< handed to code we cannot see.
   AnyValid = MayBeValid | ValidStarted,
+  /// The function returned on this path with the failure (PTR_ERR(t), a
+  /// negative errno): whoever called it owns the unwind.
+  FailurePropagated = 16,
+  /// The function returned on this path without reporting a failure.
+  FailureSwallowed = 32,
 };
 
 /// A tracked value: a creation result, or the content of a field or global
@@ -52,9 +58,12 @@ struct State {
   /// Variables holding the outcome of a test: `err = PTR_ERR_OR_ZERO(t)`,
   /// WARN_ON's `__ret_warn_on = !!(IS_ERR(t))`.
   std::map<const VarDecl *, Test> TestVars;
+  /// Variables holding an error code: `err = PTR_ERR(t)`, `ret = -ENOMEM`.
+  std::set<const VarDecl *> ErrorCodes;
 
   bool operator==(const State &O) const {
-    return Reached == O.Reached && Bound == O.Bound && TestVars == O.TestVars;
+    return Reached == O.Reached && Bound == O.Bound && TestVars == O.TestVars &&
+           ErrorCodes == O.ErrorCodes;
   }
 
   void join(const State &O) {
@@ -73,6 +82,7 @@ struct State {
       else
         It->second.Flags |= B.Flags;
     }
+    ErrorCodes.insert(O.ErrorCodes.begin(), O.ErrorCodes.end());
     for (auto It = TestVars.begin(); It != TestVars.end();) {
       auto OIt = O.TestVars.find(It->first);
       if (OIt == O.TestVars.end() || !(OIt->second == It->second))
@@ -91,8 +101,9 @@ static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
 
 class Analysis {
 public:
-  Analysis(const KthreadModel &M, const std::set<HandleKey> &Tainted)
-      : M(M), Ctx(M.context()), Tainted(Tainted) {}
+  Analysis(const KthreadModel &M, const std::set<HandleKey> &Tainted,
+           bool StrictStorage)
+      : M(M), Ctx(M.context()), Tainted(Tainted), StrictStorage(StrictStorage) {}
 
   void run(const FunctionDecl *FD, ErrPtrFacts &Out);
 
@@ -109,6 +120,10 @@ private:
   /// Marks \p V as woken (or out of sight) in every place holding it.
   static void start(State &S, ValueId V);
   std::optional<Test> testOf(const Expr *E, State &S, int Depth = 0);
+  /// Whether \p E is a failure to report to the caller: PTR_ERR() or
+  /// ERR_CAST() of a tracked value, a negative constant, or a variable
+  /// holding one.
+  bool isErrorCode(const Expr *E, State &S);
   /// testOf() once the condition is unwrapped.
   std::optional<Test> plainTestOf(const Expr *E, State &S, int Depth);
   void assign(const std::optional<AccessPath> &To, const Expr *From,
@@ -129,6 +144,7 @@ private:
   const KthreadModel &M;
   ASTContext &Ctx;
   const std::set<HandleKey> &Tainted;
+  const bool StrictStorage;
   std::map<ValueId, const ThreadCreation *> Creations;
   std::map<ValueId, HandleKey> Stored;
 };
@@ -196,8 +212,12 @@ void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
       It = S.Bound.erase(It);
     else
       ++It;
-  if (To->Fields.empty() && !To->ArrayElement)
+  if (To->Fields.empty() && !To->ArrayElement) {
     S.TestVars.erase(To->Base);
+    S.ErrorCodes.erase(To->Base);
+    if (From && isErrorCode(From, S))
+      S.ErrorCodes.insert(To->Base);
+  }
   if (V)
     S.Bound[*To] = Binding{V->V, Store, V->Flags};
   else if (From && To->Fields.empty() && !To->ArrayElement)
@@ -214,6 +234,21 @@ std::optional<Test> Analysis::testOf(const Expr *E, State &S, int Depth) {
   if (T && Negated)
     T->TrueMeans = !T->TrueMeans;
   return T;
+}
+
+bool Analysis::isErrorCode(const Expr *E, State &S) {
+  E = E->IgnoreParenCasts();
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    llvm::StringRef N = calleeName(C);
+    return (N == "PTR_ERR" || N == "ERR_CAST" || N == "PTR_ERR_OR_ZERO") &&
+           C->getNumArgs() == 1 && valueOf(C->getArg(0), S);
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      return S.ErrorCodes.count(VD->getCanonicalDecl()) != 0;
+  Expr::EvalResult R;
+  return !E->isValueDependent() && E->getType()->isIntegerType() &&
+         E->EvaluateAsInt(R, Ctx) && R.Val.getInt().isNegative();
 }
 
 std::optional<Test> Analysis::plainTestOf(const Expr *E, State &S, int Depth) {
@@ -280,6 +315,10 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     if (RS->getRetValue()) // The caller's business from here on.
       if (std::optional<Tracked> V = valueOf(RS->getRetValue(), S))
         start(S, V->V);
+    bool Propagates = RS->getRetValue() && isErrorCode(RS->getRetValue(), S);
+    for (auto &[P, B] : S.Bound)
+      if (B.Flags & MayBeErr)
+        B.Flags |= Propagates ? FailurePropagated : FailureSwallowed;
     return;
   }
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
@@ -492,7 +531,12 @@ void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
       Out.NotStartedAtExit.push_back(NS);
   for (const auto &[P, Bd] : Exit.Bound) {
     const ThreadCreation *TC = creationOf(Bd.V);
-    if (TC && P.Persistent && (Bd.Flags & MayBeErr) && Bd.Store)
+    // A path that reported the failure leaves the unwind to the caller;
+    // remove/exit never run after a failed probe/init.
+    bool Swallowed = (Bd.Flags & FailureSwallowed) ||
+                     !(Bd.Flags & FailurePropagated);
+    if (TC && P.Persistent && (Bd.Flags & MayBeErr) && Bd.Store &&
+        (Swallowed || StrictStorage))
       Out.Left.push_back({TC, Bd.Store, HandleKey::of(P), P});
   }
 }
@@ -500,9 +544,10 @@ void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
 } // namespace
 
 ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
-                              const std::set<HandleKey> &MayHoldErrPtr) {
+                              const std::set<HandleKey> &MayHoldErrPtr,
+                              bool StrictStorage) {
   ErrPtrFacts Out;
-  Analysis(M, MayHoldErrPtr).run(FD, Out);
+  Analysis(M, MayHoldErrPtr, StrictStorage).run(FD, Out);
   return Out;
 }
 

@@ -68,9 +68,12 @@ struct ErrPtrFacts {
 };
 
 /// Runs the analysis over \p FD. Reads of the fields and globals in
-/// \p MayHoldErrPtr start as "maybe an ERR_PTR".
+/// \p MayHoldErrPtr start as "maybe an ERR_PTR". An ERR_PTR left in storage
+/// on a path that returns the failure to the caller is not reported unless
+/// \p StrictStorage.
 ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
-                              const std::set<HandleKey> &MayHoldErrPtr);
+                              const std::set<HandleKey> &MayHoldErrPtr,
+                              bool StrictStorage = false);
 
 } // namespace clang::tidy::kthread
 

@@ -32,6 +32,16 @@ static std::string handleText(const Expr *E, const ASTContext &Ctx) {
   return writtenText(E, Ctx).value_or("the thread");
 }
 
+MissingIsErrCheck::MissingIsErrCheck(StringRef Name, ClangTidyContext *Context)
+    : KthreadCheck(Name, Context),
+      StrictStorage(llvm::StringRef(Options.get("StrictStorage", "false"))
+                        .equals_insensitive("true")) {}
+
+void MissingIsErrCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  KthreadCheck::storeOptions(Opts);
+  Options.store(Opts, "StrictStorage", StrictStorage ? "true" : "false");
+}
+
 void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
   std::set<const FunctionDecl *> Creators;
@@ -43,7 +53,7 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   // other symptoms are not reported again.
   std::set<const ThreadCreation *> NullTested;
   for (const FunctionDecl *FD : Creators) {
-    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, {});
+    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, {}, StrictStorage);
     std::set<const Expr *> Seen;
     for (const ErrPtrFacts::NullTest &NT : Facts.NullTests) {
       if (!Seen.insert(NT.Tested->IgnoreParenImpCasts()).second)
@@ -114,7 +124,7 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   }
   std::set<HandleKey> ReportedKeys;
   for (const FunctionDecl *FD : Readers) {
-    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, Keys);
+    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, Keys, StrictStorage);
     for (const ErrPtrFacts::GuardedUse &G : Facts.GuardedUses) {
       if (!ReportedKeys.insert(G.Key).second)
         continue;

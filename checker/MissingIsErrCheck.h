@@ -15,8 +15,15 @@ namespace clang::tidy::kthread {
 /// docs/checks/kthread-missing-is-err.md
 class MissingIsErrCheck : public KthreadCheck {
 public:
-  using KthreadCheck::KthreadCheck;
+  MissingIsErrCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void checkModel(const KthreadModel &M) override;
+
+private:
+  /// Also report an ERR_PTR left in a field by a function that returns the
+  /// failure to its caller (off: remove and exit never run after a failed
+  /// probe or init, so such a field is not read again).
+  const bool StrictStorage;
 };
 
 } // namespace clang::tidy::kthread

@@ -1,5 +1,7 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-missing-is-err %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=tool --check-suffix=STRICT --config="{CheckOptions: {kthread-missing-is-err.StrictStorage: 'true'}}" %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=plugin --check-suffix=STRICT --config="{CheckOptions: {kthread-missing-is-err.StrictStorage: 'true'}}" %s kthread-missing-is-err %t
 
 #include <linux/kernel.h>
 
@@ -149,12 +151,15 @@ struct ctx {
 	int state;
 };
 
+/* The poller is optional: on failure the device works without it, and the
+ * ERR_PTR stays for the NULL-guarded stop (the shape of the v6.1 bugs in
+ * cx88, saa7134, msp3400). */
 int ctx_start(struct ctx *c)
 {
 	c->poller = kthread_run(worker_fn, c, "kt-poll");
 	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'c->poller' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'c->poller' to NULL when creation fails [kthread-missing-is-err]
 	if (IS_ERR(c->poller))
-		return PTR_ERR(c->poller);
+		pr_warn("no poller, polling disabled\n");
 	return 0;
 }
 
@@ -166,6 +171,92 @@ void ctx_stop(struct ctx *c)
 }
 
 //===--- Must stay silent ------------------------------------------------===//
+
+/* Probe returns the failure: remove() never runs after a failed probe, so
+ * its NULL-guarded stop never sees the ERR_PTR (drivers/iio/chemical/sgp30.c,
+ * drivers/platform/x86/intel_ips.c). Reported only with StrictStorage. */
+struct probed {
+	struct task_struct *task;
+};
+
+int probed_probe(struct probed *p)
+{
+	int err;
+
+	p->task = kthread_run(worker_fn, p, "kt-probed");
+	// CHECK-MESSAGES-STRICT: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'p->task' after this function returns
+	if (IS_ERR(p->task)) {
+		err = PTR_ERR(p->task);
+		return err;
+	}
+	return 0;
+}
+
+void probed_remove(struct probed *p)
+{
+	if (p->task)
+		kthread_stop(p->task);
+	// CHECK-MESSAGES-STRICT: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+}
+
+/* The caller frees the object on failure (drivers/ptp/ptp_clock.c). */
+struct ptp_like {
+	struct kthread_worker *kworker;
+};
+
+struct ptp_like *ptp_like_register(void)
+{
+	struct ptp_like *ptp = kzalloc(sizeof(*ptp), GFP_KERNEL);
+	int err = -ENOMEM;
+
+	if (!ptp)
+		goto no_memory;
+	ptp->kworker = kthread_create_worker(0, "ptp");
+	if (IS_ERR(ptp->kworker)) {
+		err = PTR_ERR(ptp->kworker);
+		goto kworker_err;
+	}
+	return ptp;
+kworker_err:
+	kfree(ptp);
+no_memory:
+	return ERR_PTR(err);
+}
+
+void ptp_like_unregister(struct ptp_like *ptp)
+{
+	if (ptp->kworker)
+		kthread_destroy_worker(ptp->kworker);
+	kfree(ptp);
+}
+
+/* A BUG_ON() before the reset to NULL (mm/vmscan.c kswapd_run()). */
+struct pgdat_like {
+	struct task_struct *kswapd;
+};
+extern int system_state;
+
+void kswapd_like_run(struct pgdat_like *pgdat)
+{
+	if (!pgdat->kswapd) {
+		pgdat->kswapd = kthread_run(worker_fn, pgdat, "kswapd0");
+		if (IS_ERR(pgdat->kswapd)) {
+			BUG_ON(system_state < 2);
+			pr_err("Failed to start kswapd\n");
+			pgdat->kswapd = NULL;
+		}
+	}
+}
+
+void kswapd_like_stop(struct pgdat_like *pgdat)
+{
+	struct task_struct *kswapd = pgdat->kswapd;
+
+	if (kswapd) {
+		kthread_stop(kswapd);
+		pgdat->kswapd = NULL;
+	}
+}
 
 /* The canonical pattern (drivers everywhere). */
 int ok_is_err_return(void)
