@@ -3,6 +3,7 @@
 #include "MissingShouldStopCheck.h"
 #include "ThreadFacts.h"
 #include "clang/Lex/Preprocessor.h"
+#include <map>
 #include <set>
 
 namespace clang::tidy::kthread {
@@ -72,19 +73,53 @@ static bool stopperSignals(const KthreadModel &M, const HandleUse &Stop,
                            const BlindWait &W) {
   if (W.Kind == SyncKind::Sleep)
     return false;
-  // An object we cannot name (a local passed as the thread's data) is
-  // assumed to be any of the same kind the stopper signals.
   for (const SignalSite &S : collectSyncSites(M, Stop.Enclosing))
-    if (S.IsSignal && S.Kind == W.Kind &&
-        (!W.Object || S.Object == W.Object) &&
+    if (S.IsSignal && S.Kind == W.Kind && S.Object == W.Object &&
         (M.reaches(Stop.Enclosing, S.Call, Stop.Call) ||
          M.reaches(Stop.Enclosing, Stop.Call, S.Call)))
       return true;
   return false;
 }
 
+/// Every signal (complete(), wake_up(), up()) in the translation unit's own
+/// functions, by object.
+static std::map<HandleKey, std::vector<const FunctionDecl *>>
+signalsInFile(const KthreadModel &M) {
+  std::map<HandleKey, std::vector<const FunctionDecl *>> R;
+  const SourceManager &SM = M.context().getSourceManager();
+  for (const Decl *D : M.context().getTranslationUnitDecl()->decls()) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || !FD->doesThisDeclarationHaveABody() ||
+        !SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      continue;
+    for (const SignalSite &S : collectSyncSites(M, FD))
+      if (S.IsSignal && S.Object)
+        R[S.Object].push_back(FD);
+  }
+  return R;
+}
+
+/// A wait deep in the thread's calls on something other code of the file
+/// signals (an I/O completion handler, another worker) ends without the
+/// stopper: kthread_stop() only waits longer (the audit's FP-6).
+static bool signalledIndependently(
+    const BlindWait &W, const FunctionDecl *Thread,
+    llvm::ArrayRef<const HandleUse *> Stops,
+    const std::map<HandleKey, std::vector<const FunctionDecl *>> &Signals) {
+  if (W.In == Thread || !W.Object)
+    return false;
+  auto It = Signals.find(W.Object);
+  if (It == Signals.end())
+    return false;
+  return llvm::any_of(It->second, [&](const FunctionDecl *F) {
+    return llvm::none_of(Stops,
+                         [&](const HandleUse *U) { return U->Enclosing == F; });
+  });
+}
+
 void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
   bool Interruptible = interruptibleWaitsHang(OldestKernel, PP);
+  std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>> Signals;
   std::set<SourceLocation> Reported;
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
     if (!Fn->hasBody())
@@ -116,6 +151,16 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
     }
     for (const BlindWait &W : F.Waits) {
       if (W.Interruptible && !Interruptible)
+        continue;
+      // A completion or queue we cannot name (on the stack, handed to an
+      // I/O callback) is signalled by code we cannot see; I/O waits end
+      // when the I/O does.
+      if ((W.Kind != SyncKind::Sleep && !W.Object) ||
+          llvm::StringRef(W.Api).startswith("wait_for_completion_io"))
+        continue;
+      if (!Signals)
+        Signals = signalsInFile(M);
+      if (signalledIndependently(W, Fn, Stops, *Signals))
         continue;
       if (llvm::any_of(Stops, [&](const HandleUse *S) {
             return stopperSignals(M, *S, W);

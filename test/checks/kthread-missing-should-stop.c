@@ -324,6 +324,40 @@ static int break_fn(void *data)
 	return 0;
 }
 
+/* The audit's FP-6: a helper waits for I/O that a completion handler of the
+ * same file signals (fs/ocfs2/cluster/heartbeat.c, drivers/md/dm-*.c);
+ * kthread_stop() only waits a little longer. */
+struct io_dev {
+	struct completion io_done;
+};
+
+void io_end(struct io_dev *d)
+{
+	complete(&d->io_done);
+}
+
+void submit_io(struct io_dev *d);
+
+static void do_io(struct io_dev *d)
+{
+	struct completion on_stack;
+
+	submit_io(d);
+	wait_for_completion(&d->io_done);
+	init_completion(&on_stack);
+	wait_for_completion(&on_stack);
+	wait_for_completion_io(&d->io_done);
+}
+
+static int io_fn(void *data)
+{
+	while (!kthread_should_stop()) {
+		do_io(data);
+		msleep(10);
+	}
+	return 0;
+}
+
 struct silent {
 	struct task_struct *t[10];
 	struct waiter w;
@@ -340,6 +374,7 @@ int silent_start(struct silent *s)
 	s->t[6] = kthread_run(timed_fn, &s->w, "kt-timed");
 	s->t[7] = kthread_run(helper_test_fn, NULL, "kt-helper");
 	s->t[8] = kthread_run(break_fn, &s->w, "kt-break");
+	s->t[9] = kthread_run(io_fn, NULL, "kt-io");
 	return 0;
 }
 
@@ -348,6 +383,6 @@ void silent_stop(struct silent *s)
 	int i;
 
 	complete(&s->w.go);
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 10; i++)
 		kthread_stop(s->t[i]);
 }
