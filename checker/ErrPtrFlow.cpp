@@ -433,7 +433,7 @@ bool Analysis::refine(const CFGBlock &B, unsigned Branch, State &S) {
   const Stmt *T = B.getTerminatorStmt();
   if (!T || isa<SwitchStmt>(T))
     return true;
-  const auto *Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition());
+  const auto *Cond = branchCondition(B);
   std::optional<Test> Tst = testOf(Cond, S);
   if (!Tst)
     return true;
@@ -464,7 +464,7 @@ void Analysis::transfer(const CFGBlock &B, State &S, ErrPtrFacts *Out) {
   // itself is the condition.
   if (B.succ_size() == 2 && B.getTerminatorStmt() &&
       !isa<SwitchStmt>(B.getTerminatorStmt()))
-    if (const auto *Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition()))
+    if (const auto *Cond = branchCondition(B))
       if (Cond->IgnoreParenImpCasts()->getType()->isPointerType() &&
           !isa<BinaryConditionalOperator>(B.getTerminatorStmt()))
         nullTest(Cond, Cond, false, true, S, Out);

@@ -169,7 +169,7 @@ public:
       std::optional<bool> Polarity;
       if (B->succ_size() == 2)
         Polarity = stopPolarity(
-            M, dyn_cast_or_null<Expr>(B->getTerminatorCondition()), StopVars);
+            M, branchCondition(*B), StopVars);
       unsigned I = 0;
       for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
         bool TrueBranch = I++ == 0;

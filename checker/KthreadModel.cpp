@@ -105,6 +105,12 @@ const Expr *unwrapCondition(const Expr *E, bool &Negated) {
   return E;
 }
 
+const Expr *branchCondition(const CFGBlock &B) {
+  if (const Expr *E = B.getLastCondition())
+    return E;
+  return dyn_cast_or_null<Expr>(B.getTerminatorCondition());
+}
+
 HandleKey HandleKey::of(const AccessPath &P) {
   HandleKey K;
   if (!P.Fields.empty()) {

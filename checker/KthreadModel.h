@@ -64,6 +64,10 @@ inline llvm::StringRef calleeName(const CallExpr *C) {
 /// unlikely()) and the value of a statement expression (WARN_ON()).
 const Expr *unwrapCondition(const Expr *E, bool &Negated);
 
+/// The condition a two-way branch at the end of \p B tests: for
+/// `if (a || b)` the block of `b` branches on `b`, not on the whole `||`.
+const Expr *branchCondition(const CFGBlock &B);
+
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).
 const Expr *stripValue(const Expr *E);

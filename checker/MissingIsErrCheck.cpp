@@ -2,6 +2,7 @@
 
 #include "MissingIsErrCheck.h"
 #include "ErrPtrFlow.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
 #include <set>
 
@@ -42,6 +43,53 @@ void MissingIsErrCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "StrictStorage", StrictStorage ? "true" : "false");
 }
 
+/// NULL tests that share a condition with an ERR_PTR test of the same place
+/// (`t == NULL || IS_ERR(t)`): redundant, not wrong (the audit's FP-4).
+static std::set<const Expr *> nullTestsBesideErrTests(const FunctionDecl *FD) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    std::set<const Expr *> Redundant;
+    void atoms(const Expr *E, std::vector<std::pair<const Expr *, AccessPath>> &Null,
+               std::vector<AccessPath> &Err) {
+      bool Negated = false;
+      E = unwrapCondition(E, Negated);
+      if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+        if (BO->isLogicalOp()) {
+          atoms(BO->getLHS(), Null, Err);
+          atoms(BO->getRHS(), Null, Err);
+          return;
+        }
+        if (BO->isEqualityOp())
+          for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
+            if (std::optional<AccessPath> P = accessPathOf(Side))
+              Null.push_back({BO, *P});
+        return;
+      }
+      if (const auto *C = dyn_cast<CallExpr>(E)) {
+        if (isErrPtrTest(calleeName(C)) && C->getNumArgs() == 1)
+          if (std::optional<AccessPath> P = accessPathOf(C->getArg(0)))
+            Err.push_back(*P);
+        return;
+      }
+      if (std::optional<AccessPath> P = accessPathOf(E))
+        Null.push_back({E, *P});
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (!BO->isLogicalOp())
+        return true;
+      std::vector<std::pair<const Expr *, AccessPath>> Null;
+      std::vector<AccessPath> Err;
+      atoms(BO, Null, Err);
+      for (const auto &[E, P] : Null)
+        if (llvm::is_contained(Err, P))
+          Redundant.insert(E->IgnoreParenImpCasts());
+      return true;
+    }
+  } F;
+  if (FD->hasBody())
+    F.TraverseStmt(FD->getBody());
+  return std::move(F.Redundant);
+}
+
 void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
   std::set<const FunctionDecl *> Creators;
@@ -54,9 +102,15 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   std::set<const ThreadCreation *> NullTested;
   for (const FunctionDecl *FD : Creators) {
     ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, {}, StrictStorage);
+    std::set<const Expr *> Redundant = nullTestsBesideErrTests(FD);
     std::set<const Expr *> Seen;
     for (const ErrPtrFacts::NullTest &NT : Facts.NullTests) {
       if (!Seen.insert(NT.Tested->IgnoreParenImpCasts()).second)
+        continue;
+      // `t == NULL || IS_ERR(t)`: IS_ERR() sees the failure; the NULL test
+      // is only redundant.
+      if (Redundant.count(NT.Test->IgnoreParenImpCasts()) ||
+          Redundant.count(NT.Tested->IgnoreParenImpCasts()))
         continue;
       NullTested.insert(NT.Creation);
       {

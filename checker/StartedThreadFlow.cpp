@@ -692,7 +692,7 @@ void Flow::run(StartedThreadFacts &Out) {
         if (Succ.getReachableBlock() == &G->getExit())
           record(nullptr, ReturnKind::Unknown, S, Out);
     const Stmt *T = B->getTerminatorStmt();
-    const auto *Cnd = dyn_cast_or_null<Expr>(B->getTerminatorCondition());
+    const auto *Cnd = branchCondition(*B);
     if (B->succ_size() == 2 && T && Cnd && !isa<SwitchStmt>(T)) {
       // The block of `if (a && b)` that tests b: a is already decided.
       while (const auto *BO = dyn_cast<BinaryOperator>(Cnd->IgnoreParenImpCasts())) {

@@ -528,7 +528,18 @@ stoppedThreadFunctions(const KthreadModel &M) {
   for (const HandleUse &U : M.uses()) {
     if (!isStopOp(U.Op))
       continue;
-    for (const ThreadCreation *TC : M.creationsFor(U))
+    for (const ThreadCreation *TC : M.creationsFor(U)) {
+      // A kthread_create()d thread stopped on its creator's error path
+      // before anything woke it never runs its function (the stop returns
+      // -EINTR): that stop waits for nothing (the audit's FP-7).
+      if (TC->Api.Kind == CreationKind::Create &&
+          U.Enclosing == TC->Enclosing &&
+          llvm::none_of(M.usesOf(U.Key), [&](const HandleUse *W) {
+            return W->Enclosing == U.Enclosing &&
+                   (W->Op == HandleOp::Wake || W->Op == HandleOp::Unpark) &&
+                   M.reaches(U.Enclosing, W->Call, U.Call);
+          }))
+        continue;
       for (const FunctionDecl *Fn : TC->ThreadFns) {
         auto It = llvm::find_if(R, [&](const auto &P) { return P.first == Fn; });
         if (It == R.end()) {
@@ -538,6 +549,7 @@ stoppedThreadFunctions(const KthreadModel &M) {
         if (!llvm::is_contained(It->second, &U))
           It->second.push_back(&U);
       }
+    }
   }
   return R;
 }

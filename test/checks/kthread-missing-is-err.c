@@ -402,6 +402,28 @@ int ok_test_variable(void)
 	return 0;
 }
 
+/* A redundant NULL test beside IS_ERR() (lib/test_firmware.c,
+ * drivers/block/aoe/aoecmd.c): IS_ERR() sees the failure. */
+int ok_null_or_is_err(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-both");
+
+	if (t == NULL || IS_ERR(t))
+		return -ENOMEM;
+	kthread_stop(t);
+	return 0;
+}
+
+int ok_not_or_is_err(void)
+{
+	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-both2");
+
+	if (!t || IS_ERR(t))
+		return -ENOMEM;
+	kthread_stop(t);
+	return 0;
+}
+
 /* NOLINT works as in clang-tidy. */
 int suppressed(void)
 {
