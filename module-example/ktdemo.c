@@ -106,7 +106,9 @@ static int ktdemo_producer_fn(void *data)
 		if (kthread_should_stop())
 			break;
 		schedule_timeout(msecs_to_jiffies(KTDEMO_PERIOD_MS));
-		/* schedule_timeout() returns in TASK_RUNNING. */
+		/* Woken by kthread_stop(): no last item for the consumer. */
+		if (kthread_should_stop())
+			break;
 		atomic_inc(&ktdemo_items);
 		wake_up(&ktdemo_wq);
 		if (++n <= KTDEMO_LOG_ITEMS)
