@@ -58,7 +58,7 @@ for c in "${cmds[@]}"; do
   case $c in
     *--format=github*--baseline*|*--baseline*--format=github*) ;;
     *--format=github*)
-      grep -q '^::warning file=ktdemo.c,line=219,col=6,.*title=kthread-missing-is-err::' "$WORK/out.$n" \
+      grep -q '^::warning file=ktdemo.c,line=221,col=6,.*title=kthread-missing-is-err::' "$WORK/out.$n" \
         || { cat "$WORK/out.$n"; fail "[$n] no GitHub annotation"; } ;;
     *--format=sarif*)
       python3 "$ROOT/test/integration/check_sarif.py" "$repo/kthread-lint.sarif" 1 || fail "[$n] bad SARIF"
@@ -67,10 +67,10 @@ for c in "${cmds[@]}"; do
       python3 -c "
 import json, sys
 a = json.load(open(sys.argv[1]))
-assert len(a) == 1 and a[0]['check_name'] == 'kthread-missing-is-err' and a[0]['location'] == {'path': 'ktdemo.c', 'lines': {'begin': 219, 'end': 219}} and a[0]['fingerprint'], a
+assert len(a) == 1 and a[0]['check_name'] == 'kthread-missing-is-err' and a[0]['location'] == {'path': 'ktdemo.c', 'lines': {'begin': 221, 'end': 221}} and a[0]['fingerprint'], a
 " "$repo/gl-code-quality-report.json" || fail "[$n] bad Code Quality report" ;;
     *)
-      grep -q 'ktdemo.c:219:6: warning: .*\[kthread-missing-is-err\]' "$WORK/out.$n" \
+      grep -q 'ktdemo.c:221:6: warning: .*\[kthread-missing-is-err\]' "$WORK/out.$n" \
         || { cat "$WORK/out.$n"; fail "[$n] finding not printed"; } ;;
   esac
 done
