@@ -486,6 +486,9 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
   ModelBuilder B(*this);
   B.TraverseDecl(Ctx.getTranslationUnitDecl());
   B.finish();
+  for (size_t I = 0; I < Creations.size(); ++I)
+    if (Creations[I].Key)
+      CreationsByKey[Creations[I].Key].push_back(I);
 }
 
 KthreadModel::~KthreadModel() = default;
@@ -683,9 +686,11 @@ KthreadModel::creationsFor(const HandleUse &U) const {
   llvm::SmallVector<const ThreadCreation *, 2> R;
   if (!U.Key)
     return R;
-  for (const ThreadCreation &TC : Creations) {
-    if (!(TC.Key == U.Key))
-      continue;
+  auto It = CreationsByKey.find(U.Key);
+  if (It == CreationsByKey.end())
+    return R;
+  for (size_t I : It->second) {
+    const ThreadCreation &TC = Creations[I];
     if (U.Key.Kind == HandleKey::Local && TC.Enclosing != U.Enclosing)
       continue;
     R.push_back(&TC);

@@ -203,6 +203,15 @@ private:
   llvm::DenseMap<const Expr *, size_t> CreationByResult;
   llvm::DenseMap<const CallExpr *, size_t> CreationByCall;
   std::map<HandleKey, std::vector<const FunctionDecl *>> Readers;
+  /// Creations by the key they are stored under, for creationsFor().
+  std::map<HandleKey, std::vector<size_t>> CreationsByKey;
+  /// stoppedThreadFunctions(), computed once for every check.
+  mutable std::optional<std::vector<
+      std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>>
+      StoppedThreads;
+  friend std::vector<
+      std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
+  stoppedThreadFunctions(const KthreadModel &M);
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> Cfgs;
   mutable llvm::DenseMap<const FunctionDecl *,
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>

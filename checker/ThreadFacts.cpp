@@ -524,6 +524,8 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
 
 std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
 stoppedThreadFunctions(const KthreadModel &M) {
+  if (M.StoppedThreads)
+    return *M.StoppedThreads;
   std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>> R;
   for (const HandleUse &U : M.uses()) {
     if (!isStopOp(U.Op))
@@ -551,6 +553,7 @@ stoppedThreadFunctions(const KthreadModel &M) {
       }
     }
   }
+  M.StoppedThreads = R;
   return R;
 }
 
