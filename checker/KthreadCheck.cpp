@@ -2,6 +2,7 @@
 
 #include "KthreadCheck.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Preprocessor.h"
 
 using namespace clang::ast_matchers;
 
@@ -41,6 +42,35 @@ void KthreadCheck::onStartOfTranslationUnit() { KthreadModel::invalidate(); }
 
 void KthreadCheck::check(const MatchFinder::MatchResult &Result) {
   checkModel(KthreadModel::get(*Result.Context, Config));
+}
+
+/// KERNEL_VERSION(6, 1, 0): from about here kthread_stop() sets
+/// TIF_NOTIFY_SIGNAL, which ends interruptible waits.
+constexpr unsigned StopInterruptsFrom = (6 << 16) | (1 << 8);
+
+bool OldestKernelOption::interruptibleWaitsHang() const {
+  llvm::StringRef OldestKernel = Value;
+  if (!OldestKernel.empty()) {
+    unsigned Major = 0, Minor = 0;
+    auto [MajorText, Rest] = OldestKernel.split('.');
+    if (MajorText.getAsInteger(10, Major))
+      return true; // An unreadable option errs on the side of reporting.
+    Rest.split('.').first.getAsInteger(10, Minor);
+    return ((Major << 16) | (Minor << 8)) < StopInterruptsFrom;
+  }
+  if (!PP)
+    return false;
+  const IdentifierInfo *II = PP->getIdentifierInfo("LINUX_VERSION_CODE");
+  const MacroInfo *MI = PP->getMacroInfo(II);
+  if (!MI || MI->getNumTokens() != 1 ||
+      !MI->getReplacementToken(0).is(tok::numeric_constant))
+    return false;
+  const Token &T = MI->getReplacementToken(0);
+  llvm::StringRef Text(T.getLiteralData(), T.getLength());
+  unsigned Code = 0;
+  if (Text.getAsInteger(0, Code))
+    return false;
+  return Code < StopInterruptsFrom;
 }
 
 } // namespace clang::tidy::kthread

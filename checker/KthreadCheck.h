@@ -11,7 +11,32 @@
 #include "KthreadModel.h"
 #include "ClangTidyCheck.h"
 
+namespace clang {
+class Preprocessor;
+} // namespace clang
+
 namespace clang::tidy::kthread {
+
+/// The OldestKernel option (global, or per check) with the headers'
+/// LINUX_VERSION_CODE: whether interruptible waits hang kthread_stop() on a
+/// kernel the code is meant for. Shared by the checks that judge waits.
+class OldestKernelOption {
+public:
+  explicit OldestKernelOption(ClangTidyCheck::OptionsView &Options)
+      : Value(Options.getLocalOrGlobal("OldestKernel", "")) {}
+  void store(ClangTidyCheck::OptionsView &Options,
+             ClangTidyOptions::OptionMap &Opts) const {
+    Options.store(Opts, "OldestKernel", Value);
+  }
+  void setPreprocessor(Preprocessor *P) { PP = P; }
+  /// True for kernels before about v6.1: "5.15" if set, else the headers'
+  /// LINUX_VERSION_CODE (false when the headers do not say).
+  bool interruptibleWaitsHang() const;
+
+private:
+  std::string Value;
+  Preprocessor *PP = nullptr;
+};
 
 class KthreadCheck : public ClangTidyCheck {
 public:

@@ -8,49 +8,20 @@
 
 namespace clang::tidy::kthread {
 
-/// KERNEL_VERSION(6, 1, 0): from about here kthread_stop() sets
-/// TIF_NOTIFY_SIGNAL, which ends interruptible waits.
-constexpr unsigned StopInterruptsFrom = (6 << 16) | (1 << 8);
-
-bool interruptibleWaitsHang(llvm::StringRef OldestKernel,
-                            const Preprocessor *PP) {
-  if (!OldestKernel.empty()) {
-    unsigned Major = 0, Minor = 0;
-    auto [MajorText, Rest] = OldestKernel.split('.');
-    if (MajorText.getAsInteger(10, Major))
-      return true; // An unreadable option errs on the side of reporting.
-    Rest.split('.').first.getAsInteger(10, Minor);
-    return ((Major << 16) | (Minor << 8)) < StopInterruptsFrom;
-  }
-  if (!PP)
-    return false;
-  const IdentifierInfo *II = PP->getIdentifierInfo("LINUX_VERSION_CODE");
-  const MacroInfo *MI = PP->getMacroInfo(II);
-  if (!MI || MI->getNumTokens() != 1 ||
-      !MI->getReplacementToken(0).is(tok::numeric_constant))
-    return false;
-  const Token &T = MI->getReplacementToken(0);
-  llvm::StringRef Text(T.getLiteralData(), T.getLength());
-  unsigned Code = 0;
-  if (Text.getAsInteger(0, Code))
-    return false;
-  return Code < StopInterruptsFrom;
-}
-
 MissingShouldStopCheck::MissingShouldStopCheck(StringRef Name,
                                                ClangTidyContext *Context)
     : KthreadCheck(Name, Context),
-      OldestKernel(Options.getLocalOrGlobal("OldestKernel", "")) {}
+      OldestKernel(Options) {}
 
 void MissingShouldStopCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   KthreadCheck::storeOptions(Opts);
-  Options.store(Opts, "OldestKernel", OldestKernel);
+  OldestKernel.store(Options, Opts);
 }
 
 void MissingShouldStopCheck::registerPPCallbacks(const SourceManager &,
                                                  Preprocessor *PP,
                                                  Preprocessor *) {
-  this->PP = PP;
+  OldestKernel.setPreprocessor(PP);
 }
 
 static const char *describe(SyncKind K) {
@@ -118,7 +89,7 @@ static bool signalledIndependently(
 }
 
 void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
-  bool Interruptible = interruptibleWaitsHang(OldestKernel, PP);
+  bool Interruptible = OldestKernel.interruptibleWaitsHang();
   std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>> Signals;
   std::set<SourceLocation> Reported;
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {

@@ -24,15 +24,8 @@ public:
 private:
   /// "5.15": report interruptible waits too, which kthread_stop() only
   /// interrupts from about v6.1 on. Empty: decided by LINUX_VERSION_CODE.
-  const std::string OldestKernel;
-  Preprocessor *PP = nullptr;
+  OldestKernelOption OldestKernel;
 };
-
-/// True when interruptible waits hang kthread_stop() on some kernel the code
-/// is meant for: \p OldestKernel ("5.15") if set, else the headers'
-/// LINUX_VERSION_CODE. Shared with kthread-stop-ordering.
-bool interruptibleWaitsHang(llvm::StringRef OldestKernel,
-                            const Preprocessor *PP);
 
 } // namespace clang::tidy::kthread
 

@@ -1,7 +1,6 @@
 //===--- StopOrderingCheck.cpp - kthread-lint -----------------------------===//
 
 #include "StopOrderingCheck.h"
-#include "MissingShouldStopCheck.h"
 #include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -11,16 +10,16 @@ namespace clang::tidy::kthread {
 
 StopOrderingCheck::StopOrderingCheck(StringRef Name, ClangTidyContext *Context)
     : KthreadCheck(Name, Context),
-      OldestKernel(Options.getLocalOrGlobal("OldestKernel", "")) {}
+      OldestKernel(Options) {}
 
 void StopOrderingCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   KthreadCheck::storeOptions(Opts);
-  Options.store(Opts, "OldestKernel", OldestKernel);
+  OldestKernel.store(Options, Opts);
 }
 
 void StopOrderingCheck::registerPPCallbacks(const SourceManager &,
                                             Preprocessor *PP, Preprocessor *) {
-  this->PP = PP;
+  OldestKernel.setPreprocessor(PP);
 }
 
 /// The statement of \p Body whose value is \p E (`kthread_stop(t);`,
@@ -68,7 +67,7 @@ static bool isStatementOf(const Stmt *S, const CallExpr *Call) {
 }
 
 void StopOrderingCheck::checkModel(const KthreadModel &M) {
-  bool Interruptible = interruptibleWaitsHang(OldestKernel, PP);
+  bool Interruptible = OldestKernel.interruptibleWaitsHang();
   const ASTContext &Ctx = M.context();
   const SourceManager &SM = Ctx.getSourceManager();
   std::set<const CallExpr *> Reported;

@@ -22,8 +22,7 @@ public:
   void checkModel(const KthreadModel &M) override;
 
 private:
-  const std::string OldestKernel;
-  Preprocessor *PP = nullptr;
+  OldestKernelOption OldestKernel;
 };
 
 } // namespace clang::tidy::kthread
