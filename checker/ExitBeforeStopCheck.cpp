@@ -11,17 +11,28 @@
 namespace clang::tidy::kthread {
 namespace {
 
-/// If \p Cond is a stop test (possibly negated, inside likely()/unlikely(),
-/// or through a variable holding one), whether its true branch means "stop
-/// requested".
+/// If one branch of \p Cond is taken only when the stop was requested, that
+/// branch: true for `kthread_should_stop()`, false for its negation. Sees
+/// through likely()/unlikely(), a variable holding the test, and `&&`/`||`:
+/// `stop && x` being true needs the stop, so does `!stop || x` being false
+/// (ocfs2's `while (!(kthread_should_stop() && empty))`).
 std::optional<bool>
 stopPolarity(const KthreadModel &M, const Expr *Cond,
-             const llvm::SmallPtrSetImpl<const VarDecl *> &StopVars) {
+             const llvm::SmallPtrSetImpl<const VarDecl *> &StopVars,
+             unsigned Depth = 0) {
   bool Negated = false;
   Cond = unwrapCondition(Cond, Negated);
-  if (!Cond)
+  if (!Cond || Depth > 8)
     return std::nullopt;
   bool Positive = !Negated;
+  if (const auto *BO = dyn_cast<BinaryOperator>(Cond); BO && BO->isLogicalOp()) {
+    // The branch in which both operands have the same value as the whole.
+    bool Agreeing = BO->getOpcode() == BO_LAnd;
+    for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
+      if (stopPolarity(M, Side, StopVars, Depth + 1) == Agreeing)
+        return Agreeing == Positive;
+    return std::nullopt;
+  }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(Cond))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
       if (StopVars.count(VD))

@@ -66,6 +66,28 @@ void poller_stop(struct poller *p)
 	kthread_stop(p->task);
 }
 
+/* A loop that also ends when its own work is done: `&&` of the negated
+ * stop test is false when either side is, so the return is reachable
+ * unstopped. */
+static struct task_struct *done_task;
+static int done_flag;
+
+static int done_fn(void *arg)
+{
+	while (!kthread_should_stop() && !done_flag)
+		msleep(10);
+	return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'done_fn' can end here before kthread_should_stop() is true, while 'done_cycle' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+}
+
+void done_cycle(void)
+{
+	done_task = kthread_run(done_fn, NULL, "kt-done");
+	if (!IS_ERR(done_task))
+		kthread_stop(done_task);
+}
+
 /* kthread_exit() ends the thread just the same. */
 static struct task_struct *exiter;
 
@@ -203,6 +225,42 @@ void lazyinit_destroy(void)
 	if (!li_info || !lazyinit_task)
 		return;
 	kthread_stop(lazyinit_task);
+}
+
+/* fs/ocfs2/journal.c ocfs2_commit_thread(): the loop ends only once the
+ * stop was requested and the work drained, written as a negated `&&` (the
+ * De Morgan twin of `!kthread_should_stop() || !list_empty(&q)`). */
+struct journal { int num_trans; wait_queue_head_t wq; struct task_struct *task; };
+
+static int commit_thread(void *arg)
+{
+	struct journal *j = arg;
+
+	while (!(kthread_should_stop() && j->num_trans == 0)) {
+		wait_event_interruptible(j->wq, j->num_trans ||
+					 kthread_should_stop());
+		do_work();
+	}
+	return 0;
+}
+
+/* The same drain loop with `||`, and with the stop test second. */
+static int drain_thread(void *arg)
+{
+	struct journal *j = arg;
+
+	while (j->num_trans != 0 || !kthread_should_stop())
+		wait_event_interruptible(j->wq, j->num_trans ||
+					 kthread_should_stop());
+	return 0;
+}
+
+void journal_cycle(struct journal *j)
+{
+	j->task = kthread_run(commit_thread, j, "commit");
+	kthread_stop(j->task);
+	j->task = kthread_run(drain_thread, j, "drain");
+	kthread_stop(j->task);
 }
 
 /* A thread that nothing stops may return whenever it likes. */
