@@ -196,6 +196,9 @@ public:
   bool VisitBinaryOperator(BinaryOperator *BO) {
     if (BO->getOpcode() != BO_Assign)
       return true;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        recordLocalCopy(VD, BO->getRHS());
     const Expr *RHS = BO->getRHS()->IgnoreParenCasts();
     if (isCandidate(RHS))
       Stores.try_emplace(RHS, Store{accessPathOf(BO->getLHS()), BO->getBeginLoc()});
@@ -212,6 +215,7 @@ public:
     const Expr *Init = VD->getInit();
     if (!Init)
       return true;
+    recordLocalCopy(VD, Init);
     const Expr *I = Init->IgnoreParenCasts();
     if (isCandidate(I)) {
       AccessPath P;
@@ -303,6 +307,26 @@ private:
         V.push_back(FD);
   }
 
+  /// A local handle variable that only ever holds a copy of one field or
+  /// global (`struct task_struct *t = ha->dpc_thread; if (t)
+  /// wake_up_process(t);`) stands for that place; NULL does not count.
+  void recordLocalCopy(const VarDecl *VD, const Expr *Value) {
+    if (!VD->hasLocalStorage() || !isHandleType(VD->getType()) ||
+        VD->getType()->isArrayType())
+      return;
+    if (Value->isNullPointerConstant(M.Ctx, Expr::NPC_ValueDependentIsNotNull))
+      return;
+    HandleKey From;
+    std::optional<AccessPath> P = accessPathOf(Value);
+    if (P && P->Persistent)
+      From = HandleKey::of(*P);
+    if (From.Kind != HandleKey::Field && From.Kind != HandleKey::Global)
+      From = HandleKey();
+    auto [It, New] = LocalCopies.try_emplace(VD->getCanonicalDecl(), From, P);
+    if (!New && !(It->second.first == From))
+      It->second.first = HandleKey(); // Copies of different places: none.
+  }
+
   void recordFieldFunction(const FieldDecl *FD, const Expr *Init) {
     if (!FD || !Init || !FD->getType()->isFunctionPointerType())
       return;
@@ -336,6 +360,10 @@ private:
   llvm::DenseSet<const VarDecl *> HandleGlobals;
   llvm::DenseMap<const FieldDecl *, llvm::SmallVector<const FunctionDecl *, 2>>
       FieldFunctions;
+  /// recordLocalCopy(): the place a local copies, or None.
+  llvm::DenseMap<const VarDecl *,
+                 std::pair<HandleKey, std::optional<AccessPath>>>
+      LocalCopies;
   /// Creations whose thread function is a function-pointer field.
   std::vector<std::pair<size_t, const FieldDecl *>> PendingFieldFns;
 };
@@ -447,6 +475,16 @@ void ModelBuilder::resolveThreadFn(const Expr *E, ThreadCreation &TC,
 }
 
 void ModelBuilder::finish() {
+  for (HandleUse &U : M.Uses) {
+    if (U.Key.Kind != HandleKey::Local || !U.Path || !U.Path->Fields.empty() ||
+        U.Path->ArrayElement)
+      continue;
+    auto It = LocalCopies.find(U.Path->Base);
+    if (It != LocalCopies.end() && It->second.first) {
+      U.Key = It->second.first;
+      U.Path = It->second.second;
+    }
+  }
   for (auto [Index, FD] : PendingFieldFns) {
     auto It = FieldFunctions.find(FD);
     if (It == FieldFunctions.end())

@@ -47,6 +47,27 @@ int bad_error_path(void)
 	return 0;
 }
 
+/* A local copy of another field wakes that one, not this one. */
+struct two_dev { struct task_struct *a, *b; };
+
+static void wake_b(struct two_dev *d)
+{
+	struct task_struct *t = d->b;
+
+	if (t)
+		wake_up_process(t);
+}
+
+int bad_wakes_other(struct two_dev *d)
+{
+	d->a = kthread_create(worker_fn, d, "kt-a");
+	// CHECK-MESSAGES: :[[@LINE-1]]:9: warning: thread created by 'kthread_create' is never woken
+	if (IS_ERR(d->a))
+		return PTR_ERR(d->a);
+	wake_b(d);
+	return 0;
+}
+
 //===--- Must stay silent ------------------------------------------------===//
 
 /* The canonical create, test, wake. */
@@ -140,4 +161,43 @@ int ok_park_global(void)
 		return PTR_ERR(parked);
 	kthread_park(parked);
 	return 0;
+}
+
+/* drivers/scsi/qla2xxx/qla_os.c: woken by a helper that copies the field
+ * into a local first (qla2xxx_wake_dpc()), and stopped the same way. */
+struct qla_hw { struct task_struct *dpc_thread; };
+int qla_setup_hw(struct qla_hw *ha);
+
+static void qla_wake_dpc(struct qla_hw *ha)
+{
+	struct task_struct *t = ha->dpc_thread;
+
+	if (t)
+		wake_up_process(t);
+}
+
+static void qla_free_device(struct qla_hw *ha)
+{
+	if (ha->dpc_thread) {
+		struct task_struct *t = ha->dpc_thread;
+
+		ha->dpc_thread = NULL;
+		kthread_stop(t);
+	}
+}
+
+int qla_probe(struct qla_hw *ha)
+{
+	ha->dpc_thread = kthread_create(worker_fn, ha, "qla_dpc");
+	if (IS_ERR(ha->dpc_thread)) {
+		ha->dpc_thread = NULL;
+		return -ENOMEM;
+	}
+	if (qla_setup_hw(ha))
+		goto failed;
+	qla_wake_dpc(ha);
+	return 0;
+failed:
+	qla_free_device(ha);
+	return -1;
 }
