@@ -1,6 +1,8 @@
 //===--- ErrPtrFlow.cpp - kthread-lint ------------------------------------===//
 
 #include "ErrPtrFlow.h"
+#include "ThreadFacts.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Attr.h"
 #include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
@@ -24,6 +26,10 @@ enum : unsigned {
   FailurePropagated = 16,
   /// The function returned on this path without reporting a failure.
   FailureSwallowed = 32,
+  /// The object holding the place went to a function of this file that
+  /// reads the place: the function's own unwind (ipmi_ipmb's probe calls
+  /// its cleanup on the failure path), not only the caller's.
+  HandedToReader = 64,
 };
 
 /// A tracked value: a creation result, or the content of a field or global
@@ -136,6 +142,9 @@ private:
   /// false when that edge cannot be taken.
   bool refine(const CFGBlock &B, unsigned Branch, State &S);
 
+  /// Whether \p FD, or a function it calls (to CalleeDepth), reads \p K.
+  bool readsPlace(const FunctionDecl *FD, const HandleKey &K, unsigned Depth);
+
   const ThreadCreation *creationOf(ValueId V) const {
     auto It = Creations.find(V);
     return It == Creations.end() ? nullptr : It->second;
@@ -147,7 +156,35 @@ private:
   const bool StrictStorage;
   std::map<ValueId, const ThreadCreation *> Creations;
   std::map<ValueId, HandleKey> Stored;
+  std::map<std::pair<const FunctionDecl *, HandleKey>, bool> ReadsPlace;
 };
+
+bool Analysis::readsPlace(const FunctionDecl *FD, const HandleKey &K,
+                          unsigned Depth) {
+  FD = M.definitionOf(FD);
+  if (!FD)
+    return false;
+  auto [It, New] = ReadsPlace.try_emplace({FD, K}, false);
+  if (!New)
+    return It->second; // Also ends recursion.
+  bool R = llvm::is_contained(M.readersOf(K), FD);
+  if (!R && Depth > 0) {
+    struct Calls : RecursiveASTVisitor<Calls> {
+      llvm::SmallVector<const FunctionDecl *, 8> Callees;
+      bool VisitCallExpr(CallExpr *C) {
+        if (const FunctionDecl *Callee = C->getDirectCallee())
+          Callees.push_back(Callee);
+        return true;
+      }
+    } C;
+    C.TraverseStmt(FD->getBody());
+    for (const FunctionDecl *Callee : C.Callees)
+      if ((R = readsPlace(Callee, K, Depth - 1)))
+        break;
+  }
+  ReadsPlace[{FD, K}] = R;
+  return R;
+}
 
 std::optional<Analysis::Tracked> Analysis::valueOf(const Expr *E, State &S) {
   E = stripValue(E);
@@ -340,6 +377,29 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     llvm::StringRef Name = calleeName(C);
     if (isErrPtrAccessor(Name) || Name == "__builtin_expect")
       return;
+    // A function of this file that reads a maybe-ERR_PTR place: a global,
+    // or a field of an object passed to it.
+    if (const FunctionDecl *Callee = C->getDirectCallee()) {
+      auto Reaches = [&](const AccessPath &P) {
+        if (P.Base && P.Base->hasGlobalStorage())
+          return true;
+        for (const Expr *Arg : C->arguments()) {
+          const Expr *A = Arg->IgnoreParenCasts();
+          if (const auto *UO = dyn_cast<UnaryOperator>(A);
+              UO && UO->getOpcode() == UO_AddrOf)
+            A = UO->getSubExpr();
+          if (std::optional<AccessPath> Obj = accessPathOf(A))
+            if (isPrefix(*Obj, P) && !(P == *Obj))
+              return true;
+        }
+        return false;
+      };
+      for (auto &[P, B] : S.Bound)
+        if (P.Persistent && (B.Flags & MayBeErr) && creationOf(B.V) &&
+            !(B.Flags & HandedToReader) && Reaches(P) &&
+            readsPlace(Callee, HandleKey::of(P), CalleeDepth))
+          B.Flags |= HandedToReader;
+    }
     // Freeing or releasing the object that holds a place ends the place:
     // `kfree(priv)` on the error path after `priv->task = ...`.
     if (Name.contains("free") || Name.contains("put") ||
@@ -352,7 +412,7 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
         if (std::optional<AccessPath> Obj = accessPathOf(A))
           for (auto It = S.Bound.begin(); It != S.Bound.end();)
             if (It->first.Persistent && isPrefix(*Obj, It->first) &&
-                !(It->first == *Obj))
+                !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
               It = S.Bound.erase(It);
             else
               ++It;
@@ -440,7 +500,8 @@ bool Analysis::refine(const CFGBlock &B, unsigned Branch, State &S) {
   bool BranchTrue = Branch == 0;
   if (Tst->IsErrTest) {
     bool Err = BranchTrue == Tst->TrueMeans;
-    narrow(S, Tst->V, (Err ? MayBeErr : AnyValid) | NullTested, 0);
+    narrow(S, Tst->V, (Err ? MayBeErr : AnyValid) | NullTested | HandedToReader,
+           0);
     // Infeasible when no place can hold what the branch says.
     bool AnyHolds = false, AnyFeasible = false;
     for (const auto &[P, B] : S.Bound)
@@ -534,7 +595,8 @@ void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
     // A path that reported the failure leaves the unwind to the caller;
     // remove/exit never run after a failed probe/init.
     bool Swallowed = (Bd.Flags & FailureSwallowed) ||
-                     !(Bd.Flags & FailurePropagated);
+                     !(Bd.Flags & FailurePropagated) ||
+                     (Bd.Flags & HandedToReader);
     if (TC && P.Persistent && (Bd.Flags & MayBeErr) && Bd.Store &&
         (Swallowed || StrictStorage))
       Out.Left.push_back({TC, Bd.Store, HandleKey::of(P), P});

@@ -199,6 +199,49 @@ void probed_remove(struct probed *p)
 	// CHECK-MESSAGES-STRICT: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
 }
 
+/* drivers/char/ipmi/ipmi_ipmb.c: the failure is returned, but the probe's
+ * own unwind first runs the cleanup, whose NULL test lets the ERR_PTR
+ * through to kthread_stop(). */
+struct ipmb_dev {
+	struct task_struct *thread;
+};
+int ipmb_register(struct ipmb_dev *iidev);
+
+static void ipmb_stop_thread(struct ipmb_dev *iidev)
+{
+	if (iidev->thread) {
+		struct task_struct *t = iidev->thread;
+
+		iidev->thread = NULL;
+		kthread_stop(t);
+	}
+}
+
+static void ipmb_cleanup(struct ipmb_dev *iidev)
+{
+	ipmb_stop_thread(iidev);
+}
+
+int ipmb_probe(struct ipmb_dev *iidev)
+{
+	int rv;
+
+	iidev->thread = kthread_run(worker_fn, iidev, "kipmb");
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'iidev->thread' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'iidev->thread' to NULL when creation fails [kthread-missing-is-err]
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+	if (IS_ERR(iidev->thread)) {
+		rv = PTR_ERR(iidev->thread);
+		goto out_err;
+	}
+	rv = ipmb_register(iidev);
+	if (rv)
+		goto out_err;
+	return 0;
+out_err:
+	ipmb_cleanup(iidev);
+	return rv;
+}
+
 /* The caller frees the object on failure (drivers/ptp/ptp_clock.c). */
 struct ptp_like {
 	struct kthread_worker *kworker;
