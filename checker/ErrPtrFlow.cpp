@@ -2,6 +2,7 @@
 
 #include "ErrPtrFlow.h"
 #include "ThreadFacts.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Attr.h"
 #include "clang/Analysis/Analyses/PostOrderCFGView.h"
@@ -66,10 +67,13 @@ struct State {
   std::map<const VarDecl *, Test> TestVars;
   /// Variables holding an error code: `err = PTR_ERR(t)`, `ret = -ENOMEM`.
   std::set<const VarDecl *> ErrorCodes;
+  /// Loop bounds set to the index of a failed element (`commit_threads = i`
+  /// in fs/jfs/super.c): a loop below them sees only the elements before.
+  std::set<const VarDecl *> FailedIndexBounds;
 
   bool operator==(const State &O) const {
     return Reached == O.Reached && Bound == O.Bound && TestVars == O.TestVars &&
-           ErrorCodes == O.ErrorCodes;
+           ErrorCodes == O.ErrorCodes && FailedIndexBounds == O.FailedIndexBounds;
   }
 
   void join(const State &O) {
@@ -89,6 +93,8 @@ struct State {
         It->second.Flags |= B.Flags;
     }
     ErrorCodes.insert(O.ErrorCodes.begin(), O.ErrorCodes.end());
+    FailedIndexBounds.insert(O.FailedIndexBounds.begin(),
+                             O.FailedIndexBounds.end());
     for (auto It = TestVars.begin(); It != TestVars.end();) {
       auto OIt = O.TestVars.find(It->first);
       if (OIt == O.TestVars.end() || !(OIt->second == It->second))
@@ -98,6 +104,39 @@ struct State {
     }
   }
 };
+
+/// The variable indexing the innermost array element of \p E
+/// (`infos[i].thread` gives `i`), or null.
+static const VarDecl *subscriptVar(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(ASE->getIdx()->IgnoreParenImpCasts()))
+        return dyn_cast<VarDecl>(DRE->getDecl());
+      return nullptr;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      E = ME->getBase();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+/// The variable indexing the element a store writes (`threads[i] = ...`).
+static const VarDecl *storeIndexVar(const Stmt *Store) {
+  if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Store))
+    return subscriptVar(BO->getLHS());
+  return nullptr;
+}
+
+static const VarDecl *varOf(const Expr *E) {
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      return VD;
+  return nullptr;
+}
 
 static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
   if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
@@ -141,6 +180,17 @@ private:
   /// Narrows \p S to what holds on the \p Branch edge of \p B's condition;
   /// false when that edge cannot be taken.
   bool refine(const CFGBlock &B, unsigned Branch, State &S);
+
+  /// `--i` after element i failed: the unwind (`for (--i; i >= 0; i--)`)
+  /// goes on with the elements before it, which were created.
+  static void stepBelowFailed(const VarDecl *Index, State &S) {
+    if (!Index)
+      return;
+    for (auto &[P, B] : S.Bound)
+      if (P.ArrayElement && (B.Flags & MayBeErr) &&
+          storeIndexVar(B.Store) == Index)
+        B.Flags = (B.Flags & ~unsigned(MayBeErr)) | ValidStarted;
+  }
 
   /// Whether \p FD, or a function it calls (to CalleeDepth), reads \p K.
   bool readsPlace(const FunctionDecl *FD, const HandleKey &K, unsigned Depth);
@@ -250,6 +300,7 @@ void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
     else
       ++It;
   if (To->Fields.empty() && !To->ArrayElement) {
+    S.FailedIndexBounds.erase(To->Base);
     S.TestVars.erase(To->Base);
     S.ErrorCodes.erase(To->Base);
     if (From && isErrorCode(From, S))
@@ -324,11 +375,43 @@ std::optional<Test> Analysis::plainTestOf(const Expr *E, State &S, int Depth) {
   return std::nullopt;
 }
 
+/// Whether \p Use is in a loop that runs \p Index below one of \p Bounds:
+/// `for (i = 0; i < n; i++)`.
+static bool inLoopBelow(ASTContext &Ctx, const Stmt *Use, const VarDecl *Index,
+                        const std::set<const VarDecl *> &Bounds) {
+  DynTypedNodeList Parents = Ctx.getParents(*Use);
+  for (int Depth = 0; Depth < 32 && !Parents.empty(); ++Depth) {
+    const Stmt *P = Parents[0].get<Stmt>();
+    if (!P)
+      return false;
+    const Expr *Cond = nullptr;
+    if (const auto *F = dyn_cast<ForStmt>(P))
+      Cond = F->getCond();
+    else if (const auto *W = dyn_cast<WhileStmt>(P))
+      Cond = W->getCond();
+    if (const auto *BO = dyn_cast_or_null<BinaryOperator>(
+            Cond ? Cond->IgnoreParenImpCasts() : nullptr)) {
+      const Expr *Low = BO->getLHS(), *High = BO->getRHS();
+      if (BO->getOpcode() == BO_GT)
+        std::swap(Low, High);
+      if ((BO->getOpcode() == BO_LT || BO->getOpcode() == BO_GT) &&
+          varOf(Low) == Index && Bounds.count(varOf(High)))
+        return true;
+    }
+    Parents = Ctx.getParents(*P);
+  }
+  return false;
+}
+
 void Analysis::use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
                    State &S, ErrPtrFacts *Out) {
   std::optional<Tracked> V = valueOf(Handle, S);
   if (!V || !(V->Flags & MayBeErr) || !Out)
     return;
+  if (!S.FailedIndexBounds.empty())
+    if (const VarDecl *Index = subscriptVar(Handle))
+      if (inLoopBelow(Ctx, Use, Index, S.FailedIndexBounds))
+        return;
   if (const ThreadCreation *TC = creationOf(V->V))
     Out->UnsafeUses.push_back({TC, Handle, Use, Callee.str()});
   else if (V->Flags & NullTested)
@@ -439,12 +522,24 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     return;
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() == BO_SubAssign)
+      stepBelowFailed(varOf(BO->getLHS()), S);
     if (BO->getOpcode() == BO_Assign) {
+      // `commit_threads = i` on the failure of element i.
+      const VarDecl *Bound = varOf(BO->getLHS());
+      const VarDecl *From = varOf(BO->getRHS());
+      bool FailedIndex = false;
+      if (Bound && From)
+        for (const auto &[P, B] : S.Bound)
+          FailedIndex |= P.ArrayElement && (B.Flags & MayBeErr) &&
+                         storeIndexVar(B.Store) == From;
       std::optional<AccessPath> To = accessPathOf(BO->getLHS());
       if (!To) // Stored where we cannot follow it.
         if (std::optional<Tracked> V = valueOf(BO->getRHS(), S))
           start(S, V->V);
       assign(To, BO->getRHS(), BO, S);
+      if (FailedIndex)
+        S.FailedIndexBounds.insert(Bound);
       return;
     }
     if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
@@ -461,6 +556,8 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     return;
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->isDecrementOp())
+      stepBelowFailed(varOf(UO->getSubExpr()), S);
     if (UO->getOpcode() == UO_Deref)
       use(UO->getSubExpr(), UO, "", S, Out);
     else if (UO->getOpcode() == UO_LNot &&

@@ -242,6 +242,91 @@ out_err:
 	return rv;
 }
 
+/* Unwind loops over the elements created before the failed one
+ * (drivers/md/bcache/btree.c, fs/jfs/super.c, st-dma-fence-chain.c). */
+static int loop_fn(void *d)
+{
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+static struct task_struct *pool[4];
+struct check_info { struct task_struct *thread; int result; };
+struct check_state { struct check_info infos[4]; };
+
+int pool_start(void)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		pool[i] = kthread_run(loop_fn, NULL, "pool/%d", i);
+		if (IS_ERR(pool[i])) {
+			for (--i; i >= 0; i--)
+				kthread_stop(pool[i]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int check_start(struct check_state *st)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		st->infos[i].thread = kthread_run(loop_fn, NULL, "chk/%d", i);
+		if (IS_ERR(st->infos[i].thread)) {
+			for (--i; i >= 0; i--)
+				kthread_stop(st->infos[i].thread);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static struct task_struct *commit_pool[4];
+static int commit_threads = 4;
+
+int commit_start(void)
+{
+	int i, rc;
+
+	for (i = 0; i < commit_threads; i++) {
+		commit_pool[i] = kthread_run(loop_fn, NULL, "jfsCommit");
+		if (IS_ERR(commit_pool[i])) {
+			rc = PTR_ERR(commit_pool[i]);
+			commit_threads = i;
+			goto kill_committask;
+		}
+	}
+	return 0;
+kill_committask:
+	for (i = 0; i < commit_threads; i++)
+		kthread_stop(commit_pool[i]);
+	return rc;
+}
+
+/* The unwind loop that still includes the failed element. */
+int commit_start_all(void)
+{
+	int i, rc, n = 4;
+
+	for (i = 0; i < n; i++) {
+		commit_pool[i] = kthread_run(loop_fn, NULL, "jfsCommit");
+		if (IS_ERR(commit_pool[i])) {
+			rc = PTR_ERR(commit_pool[i]);
+			goto kill;
+		}
+	}
+	return 0;
+kill:
+	for (i = 0; i < n; i++)
+		kthread_stop(commit_pool[i]);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'commit_pool[]' may be an ERR_PTR here: it is passed to 'kthread_stop' before IS_ERR() has excluded a failed 'kthread_run'
+	// CHECK-MESSAGES: :{{[0-9]+}}:20: note: 'kthread_run' called here
+	return rc;
+}
+
 /* The caller frees the object on failure (drivers/ptp/ptp_clock.c). */
 struct ptp_like {
 	struct kthread_worker *kworker;
