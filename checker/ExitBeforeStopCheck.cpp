@@ -16,20 +16,63 @@ namespace {
 /// through likely()/unlikely(), a variable holding the test, and `&&`/`||`:
 /// `stop && x` being true needs the stop, so does `!stop || x` being false
 /// (ocfs2's `while (!(kthread_should_stop() && empty))`).
+struct LocalFacts {
+  /// Locals that only ever hold the stop test, or false.
+  llvm::SmallPtrSet<const VarDecl *, 4> StopVars;
+  /// Locals that only ever hold what schedule_timeout() and its variants
+  /// return, which is never negative.
+  llvm::SmallPtrSet<const VarDecl *, 4> NonNegative;
+};
+
+/// Calls whose result is never negative although their type is signed:
+/// schedule_timeout() returns `timeout < 0 ? 0 : timeout`.
+bool returnsNonNegative(const CallExpr *C) {
+  llvm::StringRef N = calleeName(C);
+  return N == "schedule_timeout" || N.startswith("schedule_timeout_");
+}
+
+/// `t == -ERESTARTSYS` or `t < 0` on a value that is never negative
+/// (solo6x10's thread tests both that and the stop).
+bool neverTrue(const KthreadModel &M, const Expr *E, const LocalFacts &L) {
+  const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts());
+  if (!BO || !(BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_LT))
+    return false;
+  const Expr *Value = BO->getLHS()->IgnoreParenImpCasts();
+  const Expr *Const = BO->getRHS();
+  bool NonNegative = false;
+  if (const auto *C = dyn_cast<CallExpr>(Value))
+    NonNegative = returnsNonNegative(C);
+  else if (const auto *DRE = dyn_cast<DeclRefExpr>(Value))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      NonNegative = L.NonNegative.count(VD->getCanonicalDecl());
+  Expr::EvalResult R;
+  return NonNegative && !Const->isValueDependent() &&
+         Const->EvaluateAsInt(R, M.context()) &&
+         (BO->getOpcode() == BO_EQ ? R.Val.getInt().isNegative()
+                                   : !R.Val.getInt().isStrictlyPositive());
+}
+
 std::optional<bool>
-stopPolarity(const KthreadModel &M, const Expr *Cond,
-             const llvm::SmallPtrSetImpl<const VarDecl *> &StopVars,
+stopPolarity(const KthreadModel &M, const Expr *Cond, const LocalFacts &L,
              unsigned Depth = 0) {
   bool Negated = false;
   Cond = unwrapCondition(Cond, Negated);
   if (!Cond || Depth > 8)
     return std::nullopt;
   bool Positive = !Negated;
+  const auto &StopVars = L.StopVars;
   if (const auto *BO = dyn_cast<BinaryOperator>(Cond); BO && BO->isLogicalOp()) {
+    // `never || x` is `x`.
+    if (BO->getOpcode() == BO_LOr)
+      for (auto [Dead, Live] : {std::pair(BO->getLHS(), BO->getRHS()),
+                                std::pair(BO->getRHS(), BO->getLHS())})
+        if (neverTrue(M, Dead, L))
+          if (std::optional<bool> P = stopPolarity(M, Live, L, Depth + 1))
+            return *P == Positive;
     // The branch in which both operands have the same value as the whole.
     bool Agreeing = BO->getOpcode() == BO_LAnd;
     for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
-      if (stopPolarity(M, Side, StopVars, Depth + 1) == Agreeing)
+      if (stopPolarity(M, Side, L, Depth + 1) == Agreeing)
         return Agreeing == Positive;
     return std::nullopt;
   }
@@ -62,21 +105,28 @@ bool holdsReference(const KthreadModel &M, const HandleUse &Stop) {
   return false;
 }
 
-/// Local variables that only ever hold the result of a stop test:
-/// `should_stop = kthread_should_stop();` (workqueue's rescuer).
-llvm::SmallPtrSet<const VarDecl *, 4> stopVariables(const KthreadModel &M,
-                                                    const FunctionDecl *FD) {
+/// What the locals of \p FD hold, for reading its conditions: the stop test
+/// through a variable (`should_stop = kthread_should_stop();`, workqueue's
+/// rescuer; genwqe starts it at 0), and schedule_timeout()'s result.
+LocalFacts localFacts(const KthreadModel &M, const FunctionDecl *FD) {
   struct Finder : RecursiveASTVisitor<Finder> {
     const KthreadModel &M;
-    llvm::DenseMap<const VarDecl *, bool> OnlyStop;
+    // Per variable: every value is a stop test or false / is non-negative;
+    // some value is a stop test.
+    struct Seen { bool OnlyStopOrFalse = true, SomeStop = false, NonNeg = true; };
+    llvm::DenseMap<const VarDecl *, Seen> Vars;
     explicit Finder(const KthreadModel &M) : M(M) {}
     void saw(const VarDecl *VD, const Expr *Value) {
-      const auto *C = dyn_cast_or_null<CallExpr>(
-          Value ? Value->IgnoreParenImpCasts() : nullptr);
+      const Expr *V = Value ? Value->IgnoreParenImpCasts() : nullptr;
+      const auto *C = dyn_cast_or_null<CallExpr>(V);
       bool IsStop = C && M.isStopTestName(calleeName(C));
-      auto [It, New] = OnlyStop.try_emplace(VD, IsStop);
-      if (!New)
-        It->second = It->second && IsStop;
+      Expr::EvalResult R;
+      bool IsFalse = V && !V->isValueDependent() &&
+                     V->EvaluateAsInt(R, M.context()) && R.Val.getInt().isZero();
+      Seen &S = Vars[VD->getCanonicalDecl()];
+      S.OnlyStopOrFalse &= IsStop || IsFalse;
+      S.SomeStop |= IsStop;
+      S.NonNeg &= C && returnsNonNegative(C);
     }
     bool VisitVarDecl(VarDecl *VD) {
       if (VD->hasLocalStorage() && VD->getInit())
@@ -90,13 +140,23 @@ llvm::SmallPtrSet<const VarDecl *, 4> stopVariables(const KthreadModel &M,
             saw(VD, BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
       return true;
     }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->isIncrementDecrementOp())
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
+          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+            saw(VD, nullptr);
+      return true;
+    }
   } F(M);
   F.TraverseStmt(FD->getBody());
-  llvm::SmallPtrSet<const VarDecl *, 4> R;
-  for (const auto &[VD, Only] : F.OnlyStop)
-    if (Only)
-      R.insert(VD);
-  return R;
+  LocalFacts L;
+  for (const auto &[VD, S] : F.Vars) {
+    if (S.OnlyStopOrFalse && S.SomeStop)
+      L.StopVars.insert(VD);
+    if (S.NonNeg)
+      L.NonNegative.insert(VD);
+  }
+  return L;
 }
 
 /// Globals and fields a function assigns, or that appear in its conditions.
@@ -160,6 +220,84 @@ bool stopperFollowsThreadState(const KthreadModel &M, const FunctionDecl *Thread
   return false;
 }
 
+/// The thread's data pointer, and locals that only copy it, when every
+/// creation of \p Fn passes a non-NULL one: a thread that tests it for NULL
+/// (cxd2880's `if (!dvb_spi) return -EINVAL;`) tests defensively.
+llvm::SmallPtrSet<const VarDecl *, 4> nonNullData(const KthreadModel &M,
+                                                  const FunctionDecl *Fn) {
+  llvm::SmallPtrSet<const VarDecl *, 4> R;
+  if (Fn->getNumParams() != 1)
+    return R;
+  bool Created = false;
+  for (const ThreadCreation &TC : M.creations()) {
+    if (!llvm::is_contained(TC.ThreadFns, Fn))
+      continue;
+    Created = true;
+    if (!TC.DataArg ||
+        TC.DataArg->isNullPointerConstant(M.context(),
+                                          Expr::NPC_ValueDependentIsNull))
+      return R;
+  }
+  if (!Created)
+    return R;
+  const ParmVarDecl *Data = Fn->getParamDecl(0);
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const ParmVarDecl *Data;
+    llvm::SmallPtrSet<const VarDecl *, 4> Copies, Assigned;
+    static const VarDecl *varOf(const Expr *E) {
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts()))
+        return dyn_cast<VarDecl>(DRE->getDecl());
+      return nullptr;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (VD->getInit() && varOf(VD->getInit()) == Data)
+        Copies.insert(VD);
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        if (const VarDecl *VD = varOf(BO->getLHS()))
+          Assigned.insert(VD);
+      return true;
+    }
+  } F;
+  F.Data = Data;
+  F.TraverseStmt(Fn->getBody());
+  if (!F.Assigned.count(Data)) {
+    R.insert(Data);
+    for (const VarDecl *VD : F.Copies)
+      if (!F.Assigned.count(VD))
+        R.insert(VD);
+  }
+  return R;
+}
+
+/// If \p Cond tests one of \p Vars for NULL, the branch taken when it is
+/// NULL.
+std::optional<bool> nullBranch(const Expr *Cond,
+                               const llvm::SmallPtrSetImpl<const VarDecl *> &Vars) {
+  bool Negated = false;
+  Cond = unwrapCondition(Cond, Negated);
+  if (!Cond)
+    return std::nullopt;
+  bool TrueMeansNull = false;
+  if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    if (!BO->isEqualityOp())
+      return std::nullopt;
+    TrueMeansNull = BO->getOpcode() == BO_EQ;
+    Cond = BO->getLHS();
+    if (!isa<DeclRefExpr>(Cond->IgnoreParenCasts()))
+      Cond = BO->getRHS();
+  }
+  const auto *DRE = dyn_cast<DeclRefExpr>(Cond->IgnoreParenCasts());
+  if (!DRE || !DRE->getType()->isPointerType())
+    return std::nullopt;
+  const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+  if (!VD || !Vars.count(VD))
+    return std::nullopt;
+  return TrueMeansNull != Negated;
+}
+
 /// The must-analysis over \p FD: for each block, whether every path to its
 /// start has seen kthread_should_stop() true (1), or not (2); 0: unreached.
 /// Calls to functions that only return once the stop was seen count.
@@ -167,9 +305,11 @@ class StopSeen {
 public:
   explicit StopSeen(const KthreadModel &M) : M(M) {}
 
-  std::vector<unsigned> run(const FunctionDecl *FD, const CFG &G,
-                            unsigned Depth) {
-    llvm::SmallPtrSet<const VarDecl *, 4> StopVars = stopVariables(M, FD);
+  /// \p NonNull: pointers whose NULL branches are not taken.
+  std::vector<unsigned>
+  run(const FunctionDecl *FD, const CFG &G, unsigned Depth,
+      const llvm::SmallPtrSetImpl<const VarDecl *> *NonNull = nullptr) {
+    LocalFacts L = localFacts(M, FD);
     std::vector<unsigned> In(G.getNumBlockIDs(), 0);
     In[G.getEntry().getBlockID()] = 2;
     PostOrderCFGView POV(&G);
@@ -177,15 +317,21 @@ public:
     WL.enqueueBlock(&G.getEntry());
     while (const CFGBlock *B = WL.dequeue()) {
       unsigned Out = after(*B, In[B->getBlockID()], ~0u, Depth);
-      std::optional<bool> Polarity;
-      if (B->succ_size() == 2)
-        Polarity = stopPolarity(
-            M, branchCondition(*B), StopVars);
+      // DeadBranch: the edge that cannot be taken.
+      std::optional<bool> Polarity, DeadBranch;
+      if (B->succ_size() == 2) {
+        Polarity = stopPolarity(M, branchCondition(*B), L);
+        if (NonNull && branchCondition(*B))
+          DeadBranch = nullBranch(branchCondition(*B), *NonNull);
+        // `timeout == -ERESTARTSYS` as the left of `||` has its own block.
+        if (const Expr *C = branchCondition(*B); C && neverTrue(M, C, L))
+          DeadBranch = true;
+      }
       unsigned I = 0;
       for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
         bool TrueBranch = I++ == 0;
         const CFGBlock *SB = Succ.getReachableBlock();
-        if (!SB)
+        if (!SB || DeadBranch == TrueBranch)
           continue;
         unsigned V = Out;
         if (Polarity && *Polarity == TrueBranch)
@@ -254,7 +400,8 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
     const CFG *G = Fn->hasBody() ? M.cfgOf(Fn) : nullptr;
     if (!Unpinned || !G)
       continue;
-    std::vector<unsigned> In = Analysis.run(Fn, *G, CalleeDepth);
+    llvm::SmallPtrSet<const VarDecl *, 4> NonNull = nonNullData(M, Fn);
+    std::vector<unsigned> In = Analysis.run(Fn, *G, CalleeDepth, &NonNull);
 
     // Every return, or call that ends the thread, reached unstopped.
     for (const CFGBlock *B : *G) {

@@ -88,6 +88,52 @@ void done_cycle(void)
 		kthread_stop(done_task);
 }
 
+/* The data pointer's NULL test is real when some creation passes NULL. */
+static struct task_struct *maybe_task;
+
+static int maybe_fn(void *arg)
+{
+	int *count = arg;
+
+	if (!count)
+		return -EINVAL;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'maybe_fn' can end here before kthread_should_stop() is true, while 'maybe_cycle' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+	while (!kthread_should_stop())
+		msleep(*count);
+	return 0;
+}
+
+void maybe_cycle(void)
+{
+	maybe_task = kthread_run(maybe_fn, NULL, "kt-maybe");
+	if (!IS_ERR(maybe_task))
+		kthread_stop(maybe_task);
+}
+
+/* A timeout compared with a positive value is a real exit condition. */
+static struct task_struct *slow_task;
+
+static int slow_fn(void *arg)
+{
+	for (;;) {
+		long left = schedule_timeout_interruptible(HZ);
+
+		if (left > 0 || kthread_should_stop())
+			break;
+	}
+	return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'slow_fn' can end here before kthread_should_stop() is true, while 'slow_cycle' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+}
+
+void slow_cycle(void)
+{
+	slow_task = kthread_run(slow_fn, NULL, "kt-slow");
+	if (!IS_ERR(slow_task))
+		kthread_stop(slow_task);
+}
+
 /* kthread_exit() ends the thread just the same. */
 static struct task_struct *exiter;
 
@@ -261,6 +307,62 @@ void journal_cycle(struct journal *j)
 	kthread_stop(j->task);
 	j->task = kthread_run(drain_thread, j, "drain");
 	kthread_stop(j->task);
+}
+
+/* drivers/misc/genwqe/card_base.c: a flag that starts at 0 and is then only
+ * set from the stop test, inside the wait condition. */
+struct health { struct task_struct *task; wait_queue_head_t wq; int ready; };
+
+static int health_thread(void *data)
+{
+	struct health *h = data;
+	int should_stop = 0;
+
+	while (!kthread_should_stop()) {
+		wait_event_interruptible_timeout(h->wq,
+			h->ready || (should_stop = kthread_should_stop()), HZ);
+		if (should_stop)
+			break;
+		do_work();
+	}
+	return 0;
+}
+
+/* drivers/media/pci/solo6x10: schedule_timeout() never returns a negative
+ * value, so only the stop test can take this break. */
+static int ring_thread(void *data)
+{
+	for (;;) {
+		long timeout = schedule_timeout_interruptible(HZ);
+
+		if (timeout == -ERESTARTSYS || kthread_should_stop())
+			break;
+		do_work();
+	}
+	return 0;
+}
+
+/* drivers/media/spi/cxd2880-spi.c: a defensive NULL test of the data
+ * pointer, which every creation passes non-NULL. */
+static int ts_read(void *arg)
+{
+	struct health *h = arg;
+
+	if (!h)
+		return -EINVAL;
+	while (!kthread_should_stop())
+		wait_event_interruptible(h->wq, h->ready || kthread_should_stop());
+	return 0;
+}
+
+void health_cycle(struct health *h)
+{
+	h->task = kthread_run(health_thread, h, "health");
+	kthread_stop(h->task);
+	h->task = kthread_run(ring_thread, h, "ring");
+	kthread_stop(h->task);
+	h->task = kthread_run(ts_read, h, "ts");
+	kthread_stop(h->task);
 }
 
 /* A thread that nothing stops may return whenever it likes. */

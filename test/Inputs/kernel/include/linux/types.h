@@ -16,5 +16,6 @@ struct list_head { struct list_head *next, *prev; };
 #define ENODEV 19
 #define EBUSY 16
 #define ETIMEDOUT 110
+#define ERESTARTSYS 512
 #define NUMA_NO_NODE (-1)
 #endif
