@@ -328,6 +328,9 @@ bool Analysis::isErrorCode(const Expr *E, State &S) {
   E = E->IgnoreParenCasts();
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     llvm::StringRef N = calleeName(C);
+    // dev_err_probe(dev, err, fmt, ...) logs and returns err.
+    if (N == "dev_err_probe" && C->getNumArgs() >= 2)
+      return isErrorCode(C->getArg(1), S);
     return (N == "PTR_ERR" || N == "ERR_CAST" || N == "PTR_ERR_OR_ZERO") &&
            C->getNumArgs() == 1 && valueOf(C->getArg(0), S);
   }

@@ -4,6 +4,7 @@
 // RUN: %check_kthread_lint --product=plugin --check-suffix=STRICT --config="{CheckOptions: {kthread-missing-is-err.StrictStorage: 'true'}}" %s kthread-missing-is-err %t
 
 #include <linux/kernel.h>
+#include <linux/device.h>
 
 static int worker_fn(void *data) { return 0; }
 
@@ -325,6 +326,30 @@ kill:
 	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'commit_pool[]' may be an ERR_PTR here: it is passed to 'kthread_stop' before IS_ERR() has excluded a failed 'kthread_run'
 	// CHECK-MESSAGES: :{{[0-9]+}}:20: note: 'kthread_run' called here
 	return rc;
+}
+
+/* drivers/iio/chemical/sgp30.c: the failure is returned through
+ * dev_err_probe(), which logs and returns its error argument; remove() runs
+ * only after a successful probe. */
+struct sgp_data {
+	struct task_struct *iaq_thread;
+};
+
+int sgp_probe(struct device *dev, struct sgp_data *data)
+{
+	data->iaq_thread = kthread_run(loop_fn, data, "sgp-iaq");
+	// CHECK-MESSAGES-STRICT: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'data->iaq_thread' after this function returns
+	if (IS_ERR(data->iaq_thread))
+		return dev_err_probe(dev, PTR_ERR(data->iaq_thread),
+				     "failed to start IAQ thread\n");
+	return 0;
+}
+
+void sgp_remove(struct sgp_data *data)
+{
+	if (data->iaq_thread)
+		kthread_stop(data->iaq_thread);
+	// CHECK-MESSAGES-STRICT: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
 }
 
 /* The caller frees the object on failure (drivers/ptp/ptp_clock.c). */

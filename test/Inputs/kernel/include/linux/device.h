@@ -40,4 +40,5 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
 }
 __printf(2, 3) void _dev_err(const struct device *dev, const char *fmt, ...);
 #define dev_err(dev, fmt, ...) _dev_err(dev, fmt, ##__VA_ARGS__)
+__printf(3, 4) int dev_err_probe(const struct device *dev, int err, const char *fmt, ...);
 #endif
