@@ -138,6 +138,27 @@ static const VarDecl *varOf(const Expr *E) {
   return nullptr;
 }
 
+/// For `x == NULL`, `0 != x`, ...: x; else null.
+static const Expr *comparedWithNull(const BinaryOperator *BO, ASTContext &Ctx) {
+  const Expr *L = BO->getLHS(), *R = BO->getRHS();
+  auto IsNull = [&](const Expr *X) {
+    return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+           Expr::NPCK_NotNull;
+  };
+  if (IsNull(L))
+    std::swap(L, R);
+  return IsNull(R) ? L : nullptr;
+}
+
+/// The object a call argument names: `priv`, or `obj` in `&obj`.
+static std::optional<AccessPath> objectOfArg(const Expr *Arg) {
+  const Expr *A = Arg->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(A);
+      UO && UO->getOpcode() == UO_AddrOf)
+    A = UO->getSubExpr();
+  return accessPathOf(A);
+}
+
 static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
   if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
     return false;
@@ -219,18 +240,10 @@ bool Analysis::readsPlace(const FunctionDecl *FD, const HandleKey &K,
     return It->second; // Also ends recursion.
   bool R = llvm::is_contained(M.readersOf(K), FD);
   if (!R && Depth > 0) {
-    struct Calls : RecursiveASTVisitor<Calls> {
-      llvm::SmallVector<const FunctionDecl *, 8> Callees;
-      bool VisitCallExpr(CallExpr *C) {
-        if (const FunctionDecl *Callee = C->getDirectCallee())
-          Callees.push_back(Callee);
-        return true;
-      }
-    } C;
-    C.TraverseStmt(FD->getBody());
-    for (const FunctionDecl *Callee : C.Callees)
-      if ((R = readsPlace(Callee, K, Depth - 1)))
-        break;
+    for (const CallExpr *C : callsIn(FD->getBody()))
+      if (const FunctionDecl *Callee = C->getDirectCallee())
+        if ((R = readsPlace(Callee, K, Depth - 1)))
+          break;
   }
   ReadsPlace[{FD, K}] = R;
   return R;
@@ -352,14 +365,8 @@ std::optional<Test> Analysis::plainTestOf(const Expr *E, State &S, int Depth) {
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE)
       return std::nullopt;
-    const Expr *L = BO->getLHS(), *R = BO->getRHS();
-    auto IsZero = [&](const Expr *X) {
-      return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
-             Expr::NPCK_NotNull;
-    };
-    if (IsZero(L))
-      std::swap(L, R);
-    if (!IsZero(R))
+    const Expr *L = comparedWithNull(BO, Ctx);
+    if (!L)
       return std::nullopt;
     std::optional<Test> T = testOf(L, S, Depth + 1);
     if (T && BO->getOpcode() == BO_EQ)
@@ -469,15 +476,10 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       auto Reaches = [&](const AccessPath &P) {
         if (P.Base && P.Base->hasGlobalStorage())
           return true;
-        for (const Expr *Arg : C->arguments()) {
-          const Expr *A = Arg->IgnoreParenCasts();
-          if (const auto *UO = dyn_cast<UnaryOperator>(A);
-              UO && UO->getOpcode() == UO_AddrOf)
-            A = UO->getSubExpr();
-          if (std::optional<AccessPath> Obj = accessPathOf(A))
+        for (const Expr *Arg : C->arguments())
+          if (std::optional<AccessPath> Obj = objectOfArg(Arg))
             if (isPrefix(*Obj, P) && !(P == *Obj))
               return true;
-        }
         return false;
       };
       for (auto &[P, B] : S.Bound)
@@ -491,11 +493,7 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     if (Name.contains("free") || Name.contains("put") ||
         Name.contains("release") || Name.contains("destroy"))
       for (const Expr *Arg : C->arguments()) {
-        const Expr *A = Arg->IgnoreParenCasts();
-        if (const auto *UO = dyn_cast<UnaryOperator>(A);
-            UO && UO->getOpcode() == UO_AddrOf)
-          A = UO->getSubExpr();
-        if (std::optional<AccessPath> Obj = accessPathOf(A))
+        if (std::optional<AccessPath> Obj = objectOfArg(Arg))
           for (auto It = S.Bound.begin(); It != S.Bound.end();)
             if (It->first.Persistent && isPrefix(*Obj, It->first) &&
                 !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
@@ -546,14 +544,8 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       return;
     }
     if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
-      const Expr *L = BO->getLHS(), *R = BO->getRHS();
-      auto IsNull = [&](const Expr *X) {
-        return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
-               Expr::NPCK_NotNull;
-      };
-      if (IsNull(L))
-        std::swap(L, R);
-      if (IsNull(R) && L->getType()->isPointerType())
+      const Expr *L = comparedWithNull(BO, Ctx);
+      if (L && L->getType()->isPointerType())
         nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out);
     }
     return;

@@ -79,6 +79,19 @@ const Expr *stripValue(const Expr *E) {
   return E;
 }
 
+std::vector<const CallExpr *> callsIn(const Stmt *S) {
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const CallExpr *> Found;
+    bool VisitCallExpr(CallExpr *C) {
+      Found.push_back(C);
+      return true;
+    }
+  } Cs;
+  if (S)
+    Cs.TraverseStmt(const_cast<Stmt *>(S));
+  return std::move(Cs.Found);
+}
+
 const Expr *unwrapCondition(const Expr *E, bool &Negated) {
   for (int Depth = 0; E && Depth < 16; ++Depth) {
     E = E->IgnoreParenImpCasts();

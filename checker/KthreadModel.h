@@ -59,6 +59,9 @@ inline llvm::StringRef calleeName(const CallExpr *C) {
   return {};
 }
 
+/// Every call inside \p S, in source order.
+std::vector<const CallExpr *> callsIn(const Stmt *S);
+
 /// Looks through what does not change a condition's meaning: parentheses,
 /// implicit casts, `!` (each flips \p Negated), __builtin_expect() (likely(),
 /// unlikely()) and the value of a statement expression (WARN_ON()).

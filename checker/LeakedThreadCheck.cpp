@@ -203,17 +203,13 @@ std::set<const FunctionDecl *> reachable(const KthreadModel &M,
 
 /// Every call in the functions of \p Fns.
 std::vector<const CallExpr *> callsIn(const std::set<const FunctionDecl *> &Fns) {
-  struct Calls : RecursiveASTVisitor<Calls> {
-    std::vector<const CallExpr *> Found;
-    bool VisitCallExpr(CallExpr *C) {
-      Found.push_back(C);
-      return true;
-    }
-  } Cs;
+  std::vector<const CallExpr *> Found;
   for (const FunctionDecl *F : Fns)
-    if (F->hasBody())
-      Cs.TraverseStmt(F->getBody());
-  return Cs.Found;
+    if (F->hasBody()) {
+      std::vector<const CallExpr *> In = kthread::callsIn(F->getBody());
+      Found.insert(Found.end(), In.begin(), In.end());
+    }
+  return Found;
 }
 
 /// Ends the thread from inside while handing the module back: the module

@@ -829,15 +829,7 @@ StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,
     return S;
   // The functions it calls, with what they stop through their parameters
   // mapped back to our arguments.
-  struct Calls : RecursiveASTVisitor<Calls> {
-    std::vector<const CallExpr *> Found;
-    bool VisitCallExpr(CallExpr *C) {
-      Found.push_back(C);
-      return true;
-    }
-  } Cs;
-  Cs.TraverseStmt(FD->getBody());
-  for (const CallExpr *C : Cs.Found) {
+  for (const CallExpr *C : callsIn(FD->getBody())) {
     const FunctionDecl *Callee = C->getDirectCallee();
     if (!Callee || lookupHandleOp(calleeName(C)) ||
         lookupCreationApi(calleeName(C)))
