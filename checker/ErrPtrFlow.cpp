@@ -150,15 +150,6 @@ static const Expr *comparedWithNull(const BinaryOperator *BO, ASTContext &Ctx) {
   return IsNull(R) ? L : nullptr;
 }
 
-/// The object a call argument names: `priv`, or `obj` in `&obj`.
-static std::optional<AccessPath> objectOfArg(const Expr *Arg) {
-  const Expr *A = Arg->IgnoreParenCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(A);
-      UO && UO->getOpcode() == UO_AddrOf)
-    A = UO->getSubExpr();
-  return accessPathOf(A);
-}
-
 static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
   if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
     return false;

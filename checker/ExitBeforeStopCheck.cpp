@@ -2,6 +2,7 @@
 
 #include "ExitBeforeStopCheck.h"
 #include "ThreadFacts.h"
+#include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -298,6 +299,67 @@ std::optional<bool> nullBranch(const Expr *Cond,
   return TrueMeansNull != Negated;
 }
 
+/// The completion a call's first argument names (`&done`, `&priv->done`).
+std::optional<HandleKey> completionArg(const CallExpr *C) {
+  if (C->getNumArgs() == 0)
+    return std::nullopt;
+  if (std::optional<AccessPath> P = objectOfArg(C->getArg(0))) {
+    HandleKey K = HandleKey::of(*P);
+    if (K.Kind == HandleKey::Global || K.Kind == HandleKey::Field)
+      return K;
+  }
+  return std::nullopt;
+}
+
+/// Completions the stopper waits for, without a timeout and without giving
+/// up on a signal, before every \p Stop: it reaches the stop only after the
+/// thread signalled them (kernel/trace/preemptirq_delay_test.c).
+std::set<HandleKey> awaitedBeforeStop(const KthreadModel &M, const HandleUse &Stop) {
+  std::set<HandleKey> Keys;
+  const CFG *G = M.cfgOf(Stop.Enclosing);
+  auto StopAt = M.cfgPosition(Stop.Enclosing, Stop.Call);
+  if (!G || !StopAt)
+    return Keys;
+  std::optional<CFGDomTree> DT;
+  for (const CallExpr *C : callsIn(Stop.Enclosing->getBody())) {
+    llvm::StringRef N = calleeName(C);
+    if (N != "wait_for_completion" && N != "wait_for_completion_io")
+      continue;
+    std::optional<HandleKey> K = completionArg(C);
+    auto WaitAt = M.cfgPosition(Stop.Enclosing, C);
+    if (!K || !WaitAt)
+      continue;
+    bool Before = WaitAt->first == StopAt->first
+                      ? WaitAt->second < StopAt->second
+                      : (DT ? *DT : DT.emplace(const_cast<CFG *>(G)))
+                            .properlyDominates(WaitAt->first, StopAt->first);
+    if (Before)
+      Keys.insert(*K);
+  }
+  return Keys;
+}
+
+/// Whether the thread signals one of \p Keys itself, and never before \p Exit:
+/// then a stopper awaiting them cannot come after that exit.
+bool exitsBeforeSignalling(const KthreadModel &M, const FunctionDecl *Fn,
+                           const std::set<HandleKey> &Keys, const Stmt *Exit) {
+  if (Keys.empty())
+    return false;
+  bool Signals = false;
+  for (const CallExpr *C : callsIn(Fn->getBody())) {
+    llvm::StringRef N = calleeName(C);
+    if (N != "complete" && N != "complete_all")
+      continue;
+    std::optional<HandleKey> K = completionArg(C);
+    if (!K || !Keys.count(*K))
+      continue;
+    if (M.reaches(Fn, C, Exit))
+      return false;
+    Signals = true;
+  }
+  return Signals;
+}
+
 /// The must-analysis over \p FD: for each block, whether every path to its
 /// start has seen kthread_should_stop() true (1), or not (2); 0: unreached.
 /// Calls to functions that only return once the stop was seen count.
@@ -390,15 +452,14 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
   const SourceManager &SM = M.context().getSourceManager();
   StopSeen Analysis(M);
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
-    const HandleUse *Unpinned = nullptr;
+    // The stops that do not keep the task alive, with what each awaits.
+    std::vector<std::pair<const HandleUse *, std::set<HandleKey>>> Unpinned;
     for (const HandleUse *S : Stops)
       if (S->Op != HandleOp::DestroyWorker && !holdsReference(M, *S) &&
-          !stopperFollowsThreadState(M, Fn, *S)) {
-        Unpinned = S;
-        break;
-      }
+          !stopperFollowsThreadState(M, Fn, *S))
+        Unpinned.emplace_back(S, awaitedBeforeStop(M, *S));
     const CFG *G = Fn->hasBody() ? M.cfgOf(Fn) : nullptr;
-    if (!Unpinned || !G)
+    if (Unpinned.empty() || !G)
       continue;
     llvm::SmallPtrSet<const VarDecl *, 4> NonNull = nonNullData(M, Fn);
     std::vector<unsigned> In = Analysis.run(Fn, *G, CalleeDepth, &NonNull);
@@ -420,6 +481,14 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
         if (!Exits || St->getBeginLoc().isInvalid() ||
             Analysis.after(*B, 2, Here, CalleeDepth) != 2)
           continue;
+        const HandleUse *Stop = nullptr;
+        for (const auto &[S, Awaited] : Unpinned)
+          if (!exitsBeforeSignalling(M, Fn, Awaited, St)) {
+            Stop = S;
+            break;
+          }
+        if (!Stop)
+          continue;
         diag(SM.getFileLoc(St->getBeginLoc()),
              "thread function '%0' can end here before kthread_should_stop() "
              "is true, while '%1' stops it later without holding a "
@@ -427,11 +496,11 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
              "touches it (use-after-free); loop until kthread_should_stop() "
              "before returning, or pin the task with get_task_struct() "
              "after creating it and put_task_struct() after kthread_stop()")
-            << Fn->getName() << Unpinned->Enclosing->getName();
-        diag(Unpinned->Call->getBeginLoc(),
+            << Fn->getName() << Stop->Enclosing->getName();
+        diag(Stop->Call->getBeginLoc(),
              "'%0' called here on a task that may be gone",
              DiagnosticIDs::Note)
-            << Unpinned->Call->getDirectCallee()->getName();
+            << Stop->Call->getDirectCallee()->getName();
       }
     }
   }

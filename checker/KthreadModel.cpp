@@ -79,6 +79,14 @@ const Expr *stripValue(const Expr *E) {
   return E;
 }
 
+std::optional<AccessPath> objectOfArg(const Expr *Arg) {
+  const Expr *A = Arg->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(A);
+      UO && UO->getOpcode() == UO_AddrOf)
+    A = UO->getSubExpr();
+  return accessPathOf(A);
+}
+
 std::vector<const CallExpr *> callsIn(const Stmt *S) {
   struct Calls : RecursiveASTVisitor<Calls> {
     std::vector<const CallExpr *> Found;

@@ -51,6 +51,9 @@ struct AccessPath {
 /// casts; nullopt for anything else (calls, arithmetic, ...).
 std::optional<AccessPath> accessPathOf(const Expr *E);
 
+/// The object a call argument names: `priv`, or `obj` in `&obj`.
+std::optional<AccessPath> objectOfArg(const Expr *Arg);
+
 /// The name of the function \p C calls directly, or empty.
 inline llvm::StringRef calleeName(const CallExpr *C) {
   if (const FunctionDecl *FD = C->getDirectCallee())

@@ -134,6 +134,31 @@ void slow_cycle(void)
 		kthread_stop(slow_task);
 }
 
+/* Signalled before the early return: the stopper goes on to the stop. */
+static DECLARE_COMPLETION(ready_done);
+static struct task_struct *ready_task;
+
+static int ready_fn(void *data)
+{
+	complete(&ready_done);
+	if (!have_work())
+		return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'ready_fn' can end here before kthread_should_stop() is true, while 'ready_cycle' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
+	while (!kthread_should_stop())
+		msleep(10);
+	return 0;
+}
+
+void ready_cycle(void)
+{
+	ready_task = kthread_run(ready_fn, NULL, "kt-ready");
+	if (IS_ERR(ready_task))
+		return;
+	wait_for_completion(&ready_done);
+	kthread_stop(ready_task);
+}
+
 /* kthread_exit() ends the thread just the same. */
 static struct task_struct *exiter;
 
@@ -363,6 +388,38 @@ void health_cycle(struct health *h)
 	kthread_stop(h->task);
 	h->task = kthread_run(ts_read, h, "ts");
 	kthread_stop(h->task);
+}
+
+/* kernel/trace/preemptirq_delay_test.c: the stopper first waits for a
+ * completion the thread signals only after its early return, so it never
+ * reaches kthread_stop() after that return (it would hang instead). */
+static DECLARE_COMPLETION(test_done);
+int alloc_mask(void);
+
+static int delay_run(void *data)
+{
+	if (!alloc_mask())
+		return -ENOMEM;
+	do_work();
+	complete(&test_done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+int run_test(void)
+{
+	struct task_struct *task = kthread_run(delay_run, NULL, "delay");
+
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	wait_for_completion(&test_done);
+	kthread_stop(task);
+	return 0;
 }
 
 /* A thread that nothing stops may return whenever it likes. */
