@@ -300,14 +300,20 @@ private:
     SourceLocation Loc;
   };
 
-  /// The main file, or a .c file it includes (kernel/sched/ does that).
+  /// The main file, a .c file it includes (kernel/sched/ does that), or a
+  /// header beside it (drivers/md/bcache/writeback.h wakes the thread in an
+  /// inline function); not the kernel's own headers.
   bool isUserCode(SourceLocation Loc) const {
     Loc = SM.getExpansionLoc(Loc);
     if (SM.isInMainFile(Loc))
       return true;
-    if (const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc)))
-      return FE->getName().endswith(".c");
-    return false;
+    const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc));
+    if (!FE)
+      return false;
+    if (FE->getName().endswith(".c"))
+      return true;
+    const FileEntry *Main = SM.getFileEntryForID(SM.getMainFileID());
+    return Main && FE->getDir() == Main->getDir();
   }
 
   const FunctionDecl *currentFn() const {
