@@ -220,6 +220,18 @@ public:
     if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         recordLocalCopy(VD, BO->getRHS());
+    // `dev->task = t`: where a local's handle goes.
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getRHS()->IgnoreParenCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+          VD && VD->hasLocalStorage() && isHandleType(VD->getType()))
+        if (std::optional<AccessPath> To = accessPathOf(BO->getLHS());
+            To && To->Persistent) {
+          HandleKey K = HandleKey::of(*To);
+          auto &V = LocalStoredTo[VD->getCanonicalDecl()];
+          if ((K.Kind == HandleKey::Field || K.Kind == HandleKey::Global) &&
+              !llvm::is_contained(V, K))
+            V.push_back(K);
+        }
     const Expr *RHS = BO->getRHS()->IgnoreParenCasts();
     if (isCandidate(RHS))
       Stores.try_emplace(RHS, Store{accessPathOf(BO->getLHS()), BO->getBeginLoc()});
@@ -387,6 +399,8 @@ private:
   llvm::DenseSet<const VarDecl *> HandleGlobals;
   llvm::DenseMap<const FieldDecl *, llvm::SmallVector<const FunctionDecl *, 2>>
       FieldFunctions;
+  /// The fields and globals each local handle is stored into.
+  llvm::DenseMap<const VarDecl *, llvm::SmallVector<HandleKey, 1>> LocalStoredTo;
   /// recordLocalCopy(): the place a local copies, or None.
   llvm::DenseMap<const VarDecl *,
                  std::pair<HandleKey, std::optional<AccessPath>>>
@@ -532,6 +546,10 @@ void ModelBuilder::finish() {
       TC.StoreLoc = It->second.Loc;
       if (TC.StoredTo)
         TC.Key = HandleKey::of(*TC.StoredTo);
+      if (TC.Key.Kind == HandleKey::Local)
+        if (auto It = LocalStoredTo.find(TC.StoredTo->Base);
+            It != LocalStoredTo.end())
+          TC.CopiedTo = It->second;
     } else if (Returns.count(R)) {
       TC.Dest = Destination::Returned;
     } else if (Discards.count(R)) {
@@ -551,9 +569,12 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
   ModelBuilder B(*this);
   B.TraverseDecl(Ctx.getTranslationUnitDecl());
   B.finish();
-  for (size_t I = 0; I < Creations.size(); ++I)
+  for (size_t I = 0; I < Creations.size(); ++I) {
     if (Creations[I].Key)
       CreationsByKey[Creations[I].Key].push_back(I);
+    for (const HandleKey &K : Creations[I].CopiedTo)
+      CreationsByKey[K].push_back(I);
+  }
 }
 
 KthreadModel::~KthreadModel() = default;

@@ -127,6 +127,9 @@ struct ThreadCreation {
   std::optional<AccessPath> StoredTo;
   HandleKey Key;
   SourceLocation StoreLoc;
+  /// Fields and globals a local holding the handle is copied into
+  /// (`t = kthread_run(...); ...; dev->task = t;`).
+  llvm::SmallVector<HandleKey, 1> CopiedTo;
 };
 
 struct HandleUse {

@@ -33,6 +33,39 @@ void poll_stop(void)
 	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'poll_fn' to return
 }
 
+/* The handle goes through a local into the field that is stopped: the most
+ * common shape in drivers (`t = kthread_run(...); ...; priv->task = t;`). */
+struct ticker {
+	struct task_struct *task;
+};
+
+static int ticker_fn(void *data)
+{
+	for (;;) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in the function of a stopped thread never tests kthread_should_stop() and nothing else ends it: kthread_stop() will wait forever for 'ticker_fn' to return
+		do_work();
+		msleep(100);
+	}
+	return 0;
+}
+
+int ticker_start(struct ticker *tk)
+{
+	struct task_struct *t;
+
+	t = kthread_run(ticker_fn, tk, "kt-tick");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	tk->task = t;
+	return 0;
+}
+
+void ticker_stop(struct ticker *tk)
+{
+	kthread_stop(tk->task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'ticker_fn' to return
+}
+
 /* The loop lives in a helper the thread function calls; the thread and its
  * stop meet through a struct field. */
 struct pump {
