@@ -696,4 +696,13 @@ ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
   return Out;
 }
 
+const ErrPtrFacts &creationFlow(const KthreadModel &M, const FunctionDecl *FD,
+                                bool StrictStorage) {
+  std::unique_ptr<ErrPtrFacts> &Facts = M.CreationFlows[{FD, StrictStorage}];
+  if (!Facts)
+    Facts = std::make_unique<ErrPtrFacts>(
+        analyzeErrPtrFlow(M, FD, {}, StrictStorage));
+  return *Facts;
+}
+
 } // namespace clang::tidy::kthread

@@ -75,6 +75,11 @@ ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
                               const std::set<HandleKey> &MayHoldErrPtr,
                               bool StrictStorage = false);
 
+/// analyzeErrPtrFlow() of a creating function with nothing tainted, computed
+/// once per translation unit for every check that asks.
+const ErrPtrFacts &creationFlow(const KthreadModel &M, const FunctionDecl *FD,
+                                bool StrictStorage = false);
+
 } // namespace clang::tidy::kthread
 
 #endif // KTHREAD_LINT_CHECKER_ERRPTRFLOW_H

@@ -1,6 +1,7 @@
 //===--- KthreadModel.cpp - kthread-lint ----------------------------------===//
 
 #include "KthreadModel.h"
+#include "ErrPtrFlow.h"
 #include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"

@@ -153,6 +153,7 @@ struct ModelConfig {
 };
 
 struct ThreadFacts;
+struct ErrPtrFacts;
 
 class KthreadModel {
 public:
@@ -227,6 +228,13 @@ private:
       CfgIndex;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
   mutable std::map<std::pair<const FunctionDecl *, unsigned>, bool> StopTesters;
+  /// creationFlow(): per function and StrictStorage.
+  mutable std::map<std::pair<const FunctionDecl *, bool>,
+                   std::unique_ptr<ErrPtrFacts>>
+      CreationFlows;
+  friend const ErrPtrFacts &creationFlow(const KthreadModel &M,
+                                         const FunctionDecl *FD,
+                                         bool StrictStorage);
 };
 
 } // namespace clang::tidy::kthread

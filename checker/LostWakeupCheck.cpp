@@ -58,8 +58,16 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     if (!G)
       continue;
     llvm::DenseMap<SourceLocation, unsigned> States = taskStateSets(M, FD);
-    auto Transfer = [&](const CFGBlock &B, PathState S, bool Report) {
-      for (const CFGElement &E : B) {
+    // What each block does, in order, classified once: the worklist visits
+    // a block many times, and the macro tests walk expansion chains.
+    struct Event {
+      enum KindTy { SleepingState, RunningState, StopTest, Schedule, TimedSleep } Kind;
+      const CallExpr *Call = nullptr;
+      SourceLocation StateAt;
+    };
+    std::vector<std::vector<Event>> Events(G->getNumBlockIDs());
+    for (const CFGBlock *B : *G) {
+      for (const CFGElement &E : *B) {
         std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
         if (!CS)
           continue;
@@ -68,28 +76,43 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
         if (inWaitEventMacro(St->getBeginLoc(), Ctx))
           continue;
         if (std::optional<SourceLocation> W = stateMacroAt(St->getBeginLoc(), Ctx)) {
-          auto It = States.find(*W);
-          if (It != States.end()) {
-            if (isSleepingState(It->second)) {
-              S.Bits = afterSleepingState(S.Bits);
-              S.StateSet = *W;
-            } else {
-              S.Bits = Settled; // TASK_RUNNING: schedule() will not sleep.
-            }
-          }
+          if (auto It = States.find(*W); It != States.end())
+            Events[B->getBlockID()].push_back(
+                {isSleepingState(It->second) ? Event::SleepingState
+                                             : Event::RunningState,
+                 nullptr, *W});
           continue;
         }
         const auto *C = dyn_cast<CallExpr>(St);
         if (!C)
           continue;
         llvm::StringRef N = calleeName(C);
-        if (M.isStopTestName(N)) {
+        if (M.isStopTestName(N))
+          Events[B->getBlockID()].push_back({Event::StopTest, C, {}});
+        else if (N == "schedule")
+          Events[B->getBlockID()].push_back({Event::Schedule, C, {}});
+        else if (N.startswith("schedule_timeout") || N == "schedule_hrtimeout")
+          Events[B->getBlockID()].push_back({Event::TimedSleep, C, {}});
+      }
+    }
+    auto Transfer = [&](const CFGBlock &B, PathState S, bool Report) {
+      for (const Event &E : Events[B.getBlockID()]) {
+        switch (E.Kind) {
+        case Event::SleepingState:
+          S.Bits = afterSleepingState(S.Bits);
+          S.StateSet = E.StateAt;
+          break;
+        case Event::RunningState:
+          S.Bits = Settled; // TASK_RUNNING: schedule() will not sleep.
+          break;
+        case Event::StopTest:
           S.Bits = afterTest(S.Bits);
-          S.Test = C;
-        } else if (N == "schedule") {
+          S.Test = E.Call;
+          break;
+        case Event::Schedule:
           if (Report && (S.Bits & Risky) && S.Test &&
-              Reported.insert(C).second) {
-            diag(Ctx.getSourceManager().getFileLoc(C->getBeginLoc()),
+              Reported.insert(E.Call).second) {
+            diag(Ctx.getSourceManager().getFileLoc(E.Call->getBeginLoc()),
                  "'schedule()' can sleep forever here: the stop was tested "
                  "before the task state was set, so a kthread_stop() in "
                  "between is lost (its wake-up comes before the state change "
@@ -101,8 +124,10 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
                  DiagnosticIDs::Note);
           }
           S.Bits = Settled;
-        } else if (N.startswith("schedule_timeout") || N == "schedule_hrtimeout") {
+          break;
+        case Event::TimedSleep:
           S.Bits = Settled; // Timed: the sleep ends by itself.
+          break;
         }
       }
       return S;

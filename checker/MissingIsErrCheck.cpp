@@ -101,7 +101,7 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   // other symptoms are not reported again.
   std::set<const ThreadCreation *> NullTested;
   for (const FunctionDecl *FD : Creators) {
-    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, {}, StrictStorage);
+    const ErrPtrFacts &Facts = creationFlow(M, FD, StrictStorage);
     std::set<const Expr *> Redundant = nullTestsBesideErrTests(FD);
     std::set<const Expr *> Seen;
     for (const ErrPtrFacts::NullTest &NT : Facts.NullTests) {

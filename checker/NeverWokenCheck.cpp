@@ -44,7 +44,7 @@ void NeverWokenCheck::checkModel(const KthreadModel &M) {
       ByFn[TC.Enclosing].push_back(&TC);
   }
   for (const auto &[FD, Created] : ByFn) {
-    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, {});
+    const ErrPtrFacts &Facts = creationFlow(M, FD);
     for (const ErrPtrFacts::NotStarted &NS : Facts.NotStartedAtExit) {
       if (!llvm::is_contained(Created, NS.Creation))
         continue;
