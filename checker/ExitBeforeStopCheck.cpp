@@ -103,6 +103,13 @@ bool holdsReference(const KthreadModel &M, const HandleUse &Stop) {
     if (U->Op == HandleOp::GetRef &&
         (Stop.Key.Kind != HandleKey::Local || U->Enclosing == Stop.Enclosing))
       return true;
+  // Pinned where it was created, through the local it came back in
+  // (net/core/pktgen.c: `get_task_struct(p); ... t->tsk = p;`).
+  for (const ThreadCreation *TC : M.creationsFor(Stop))
+    if (TC->Key.Kind == HandleKey::Local)
+      for (const HandleUse *U : M.usesOf(TC->Key))
+        if (U->Op == HandleOp::GetRef && U->Enclosing == TC->Enclosing)
+          return true;
   return false;
 }
 

@@ -258,6 +258,40 @@ void pinned_stop(void)
 	put_task_struct(pinned);
 }
 
+/* net/core/pktgen.c: pinned through the local the handle came back in, then
+ * kept in a field that the exit path stops and puts. */
+struct pg_thread { struct task_struct *tsk; int exiting; };
+
+static int pg_worker(void *arg)
+{
+	struct pg_thread *t = arg;
+
+	while (!kthread_should_stop()) {
+		if (t->exiting)
+			break;
+		msleep(10);
+	}
+	return 0;
+}
+
+int pg_create(struct pg_thread *t)
+{
+	struct task_struct *p = kthread_run(pg_worker, t, "kpktgend");
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	t->tsk = p;
+	get_task_struct(p);
+	return 0;
+}
+
+void pg_exit(struct pg_thread *t)
+{
+	t->exiting = 1;
+	kthread_stop(t->tsk);
+	put_task_struct(t->tsk);
+}
+
 /* kthread_stop_put() names the reference it drops. */
 static struct task_struct *stop_put_task;
 
