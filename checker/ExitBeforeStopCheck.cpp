@@ -17,9 +17,52 @@ namespace {
 /// through likely()/unlikely(), a variable holding the test, and `&&`/`||`:
 /// `stop && x` being true needs the stop, so does `!stop || x` being false
 /// (ocfs2's `while (!(kthread_should_stop() && empty))`).
+/// How a sleep or lock reports that a signal interrupted it.
+enum class SignalReport {
+  None,
+  NonZero,  ///< mutex_lock_interruptible(), msleep_interruptible(), ...
+  Negative, ///< *_interruptible_timeout(): < 0 interrupted, 0 timed out.
+};
+
+/// Kernel threads ignore signals unless they allow_signal(); since v6.1
+/// kthread_stop() sets TIF_NOTIFY_SIGNAL. So a sleep or lock interrupted by
+/// a signal in a thread means the stop was requested (before v6.1 it never
+/// happens): av7110's `if (mutex_lock_interruptible(&l)) break;`.
+SignalReport signalReportOf(const Expr *E, const ASTContext &Ctx) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    llvm::StringRef N = calleeName(C);
+    N.consume_back("_nested"); // The lockdep spellings.
+    if (N == "mutex_lock_interruptible" || N == "mutex_lock_killable" ||
+        N == "down_interruptible" || N == "down_killable" ||
+        N == "wait_for_completion_interruptible" ||
+        N == "wait_for_completion_killable" || N == "msleep_interruptible")
+      return SignalReport::NonZero;
+    if (N == "wait_for_completion_interruptible_timeout" ||
+        N == "wait_for_completion_killable_timeout")
+      return SignalReport::Negative;
+  }
+  if (isa<StmtExpr>(E)) {
+    std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, [](llvm::StringRef N) {
+      return N.startswith("wait_event_interruptible") ||
+             N.startswith("wait_event_killable") ||
+             N.startswith("wait_event_freezable");
+    });
+    if (!Macro.empty())
+      return llvm::StringRef(Macro).endswith("timeout") ? SignalReport::Negative
+                                                        : SignalReport::NonZero;
+  }
+  return SignalReport::None;
+}
+
 struct LocalFacts {
   /// Locals that only ever hold the stop test, or false.
   llvm::SmallPtrSet<const VarDecl *, 4> StopVars;
+  /// Locals that only ever hold one kind of interruptible result.
+  llvm::DenseMap<const VarDecl *, SignalReport> SignalResults;
+  /// Whether the thread can receive signals (allow_signal()): then an
+  /// interrupted sleep does not mean the stop.
+  bool SignalsAllowed = false;
   /// Locals that only ever hold what schedule_timeout() and its variants
   /// return, which is never negative.
   llvm::SmallPtrSet<const VarDecl *, 4> NonNegative;
@@ -53,6 +96,46 @@ bool neverTrue(const KthreadModel &M, const Expr *E, const LocalFacts &L) {
                                    : !R.Val.getInt().isStrictlyPositive());
 }
 
+/// If \p Cond tests whether an interruptible sleep or lock was interrupted,
+/// the branch taken when it was.
+std::optional<bool> interruptedBranch(const KthreadModel &M, const Expr *Cond,
+                                      const LocalFacts &L) {
+  auto ReportOf = [&](const Expr *E) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+        auto It = L.SignalResults.find(VD->getCanonicalDecl());
+        return It == L.SignalResults.end() ? SignalReport::None : It->second;
+      }
+    return signalReportOf(E, M.context());
+  };
+  Cond = Cond->IgnoreParenImpCasts();
+  // `if (ret)`: the result as a truth value.
+  if (ReportOf(Cond) == SignalReport::NonZero)
+    return true;
+  const auto *BO = dyn_cast<BinaryOperator>(Cond);
+  if (!BO || !BO->isComparisonOp())
+    return std::nullopt;
+  const Expr *Value = BO->getLHS(), *Const = BO->getRHS();
+  BinaryOperatorKind Op = BO->getOpcode();
+  Expr::EvalResult R;
+  if (Value->EvaluateAsInt(R, M.context())) { // `-ERESTARTSYS == ret`
+    std::swap(Value, Const);
+    Op = BinaryOperator::reverseComparisonOp(Op);
+  }
+  SignalReport Kind = ReportOf(Value);
+  if (Kind == SignalReport::None || Const->isValueDependent() ||
+      !Const->EvaluateAsInt(R, M.context()))
+    return std::nullopt;
+  const llvm::APSInt &C = R.Val.getInt();
+  // Both kinds report a signal with a negative value; NonZero also with
+  // any non-zero one.
+  if ((Op == BO_EQ && C.isNegative()) || (Op == BO_LT && !C.isStrictlyPositive()))
+    return true;
+  if (Kind == SignalReport::NonZero && C.isZero() && (Op == BO_NE || Op == BO_EQ))
+    return Op == BO_NE;
+  return std::nullopt;
+}
+
 std::optional<bool>
 stopPolarity(const KthreadModel &M, const Expr *Cond, const LocalFacts &L,
              unsigned Depth = 0) {
@@ -81,6 +164,9 @@ stopPolarity(const KthreadModel &M, const Expr *Cond, const LocalFacts &L,
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
       if (StopVars.count(VD))
         return Positive;
+  if (!L.SignalsAllowed)
+    if (std::optional<bool> Interrupted = interruptedBranch(M, Cond, L))
+      return *Interrupted == Positive;
   if (const auto *C = dyn_cast<CallExpr>(Cond)) {
     if (M.isStopTestName(calleeName(C)))
       return Positive;
@@ -121,7 +207,10 @@ LocalFacts localFacts(const KthreadModel &M, const FunctionDecl *FD) {
     const KthreadModel &M;
     // Per variable: every value is a stop test or false / is non-negative;
     // some value is a stop test.
-    struct Seen { bool OnlyStopOrFalse = true, SomeStop = false, NonNeg = true; };
+    struct Seen {
+      bool OnlyStopOrFalse = true, SomeStop = false, NonNeg = true;
+      std::optional<SignalReport> Signal;
+    };
     llvm::DenseMap<const VarDecl *, Seen> Vars;
     explicit Finder(const KthreadModel &M) : M(M) {}
     void saw(const VarDecl *VD, const Expr *Value) {
@@ -135,7 +224,12 @@ LocalFacts localFacts(const KthreadModel &M, const FunctionDecl *FD) {
       S.OnlyStopOrFalse &= IsStop || IsFalse;
       S.SomeStop |= IsStop;
       S.NonNeg &= C && returnsNonNegative(C);
+      SignalReport Report =
+          V ? signalReportOf(V, M.context()) : SignalReport::None;
+      if (!S.Signal || *S.Signal != Report)
+        S.Signal = S.Signal ? SignalReport::None : Report;
     }
+
     bool VisitVarDecl(VarDecl *VD) {
       if (VD->hasLocalStorage() && VD->getInit())
         saw(VD, VD->getInit());
@@ -163,6 +257,8 @@ LocalFacts localFacts(const KthreadModel &M, const FunctionDecl *FD) {
       L.StopVars.insert(VD);
     if (S.NonNeg)
       L.NonNegative.insert(VD);
+    if (S.Signal && *S.Signal != SignalReport::None)
+      L.SignalResults[VD] = *S.Signal;
   }
   return L;
 }
@@ -379,6 +475,7 @@ public:
   run(const FunctionDecl *FD, const CFG &G, unsigned Depth,
       const llvm::SmallPtrSetImpl<const VarDecl *> *NonNull = nullptr) {
     LocalFacts L = localFacts(M, FD);
+    L.SignalsAllowed = SignalsAllowed;
     std::vector<unsigned> In(G.getNumBlockIDs(), 0);
     In[G.getEntry().getBlockID()] = 2;
     PostOrderCFGView POV(&G);
@@ -436,7 +533,7 @@ public:
   /// Whether \p FD returns only after seeing the stop requested
   /// (ktdemo's sleep_until_stopped() helper).
   bool endsStopped(const FunctionDecl *FD, unsigned Depth) {
-    auto [It, New] = Memo.try_emplace(FD, false);
+    auto [It, New] = Memo.try_emplace({FD, SignalsAllowed}, false);
     if (!New)
       return It->second;
     const CFG *G = M.cfgOf(FD);
@@ -444,13 +541,17 @@ public:
       return false;
     std::vector<unsigned> In = run(FD, *G, Depth);
     bool R = In[G->getExit().getBlockID()] == 1;
-    Memo[FD] = R;
+    Memo[{FD, SignalsAllowed}] = R;
     return R;
   }
 
 private:
   const KthreadModel &M;
-  llvm::DenseMap<const FunctionDecl *, bool> Memo;
+  std::map<std::pair<const FunctionDecl *, bool>, bool> Memo;
+
+public:
+  /// Set per thread: whether it (or a callee) calls allow_signal().
+  bool SignalsAllowed = false;
 };
 
 } // namespace
@@ -469,6 +570,13 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
     if (Unpinned.empty() || !G)
       continue;
     llvm::SmallPtrSet<const VarDecl *, 4> NonNull = nonNullData(M, Fn);
+    Analysis.SignalsAllowed = llvm::any_of(
+        M.threadFacts(Fn).Functions, [](const FunctionDecl *F) {
+          return llvm::any_of(callsIn(F->getBody()), [](const CallExpr *C) {
+            llvm::StringRef N = calleeName(C);
+            return N == "allow_signal" || N == "allow_kernel_signal";
+          });
+        });
     std::vector<unsigned> In = Analysis.run(Fn, *G, CalleeDepth, &NonNull);
 
     // Every return, or call that ends the thread, reached unstopped.

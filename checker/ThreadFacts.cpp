@@ -404,6 +404,11 @@ std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
   return Written;
 }
 
+std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
+                           llvm::function_ref<bool(llvm::StringRef)> Pred) {
+  return outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(), Pred);
+}
+
 bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx) {
   return !outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
                      [](llvm::StringRef N) {

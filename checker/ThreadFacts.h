@@ -89,6 +89,10 @@ std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
 /// prepare-test-schedule sequence is correct by construction).
 bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx);
 
+/// The outermost macro around \p Loc whose name \p Pred accepts, or empty.
+std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
+                           llvm::function_ref<bool(llvm::StringRef)> Pred);
+
 /// TASK_RUNNING is 0; a sleeping state has TASK_INTERRUPTIBLE (1) or
 /// TASK_UNINTERRUPTIBLE (2) set.
 inline bool isSleepingState(unsigned State) { return (State & 3) != 0; }

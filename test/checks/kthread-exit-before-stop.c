@@ -159,6 +159,29 @@ void ready_cycle(void)
 	kthread_stop(ready_task);
 }
 
+/* A thread that allows a signal can be interrupted by it, stop or not. */
+static struct task_struct *sig_task;
+
+static int sig_fn(void *data)
+{
+	allow_signal(SIGKILL);
+	while (!kthread_should_stop()) {
+		if (msleep_interruptible(1000))
+			break;
+		do_work();
+	}
+	return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'sig_fn' can end here before kthread_should_stop() is true, while 'sig_cycle' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+}
+
+void sig_cycle(void)
+{
+	sig_task = kthread_run(sig_fn, NULL, "kt-sig");
+	if (!IS_ERR(sig_task))
+		kthread_stop(sig_task);
+}
+
 /* kthread_exit() ends the thread just the same. */
 static struct task_struct *exiter;
 
@@ -454,6 +477,37 @@ int run_test(void)
 	wait_for_completion(&test_done);
 	kthread_stop(task);
 	return 0;
+}
+
+/* A thread ignores signals, so an interrupted sleep or lock means that
+ * kthread_stop() set TIF_NOTIFY_SIGNAL (v6.1+), or never happens
+ * (av7110's arm_thread, trace_hwlat's kthread_fn). */
+struct arm_mon { struct task_struct *task; wait_queue_head_t wq; struct mutex lock; int ready; };
+
+static int arm_thread(void *data)
+{
+	struct arm_mon *a = data;
+	long timeout;
+
+	for (;;) {
+		timeout = wait_event_interruptible_timeout(a->wq,
+				kthread_should_stop(), 5 * HZ);
+		if (-ERESTARTSYS == timeout || kthread_should_stop())
+			break;
+		if (mutex_lock_interruptible(&a->lock))
+			break;
+		do_work();
+		mutex_unlock(&a->lock);
+		if (msleep_interruptible(10))
+			break;
+	}
+	return 0;
+}
+
+void arm_cycle(struct arm_mon *a)
+{
+	a->task = kthread_run(arm_thread, a, "arm_mon");
+	kthread_stop(a->task);
 }
 
 /* A thread that nothing stops may return whenever it likes. */

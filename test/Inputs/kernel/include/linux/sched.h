@@ -47,4 +47,6 @@ int send_sig(int sig, struct task_struct *p, int priv);
 unsigned long msecs_to_jiffies(const unsigned int m);
 extern unsigned long volatile jiffies;
 void set_user_nice(struct task_struct *p, long nice);
+#define SIGKILL 9
+void allow_signal(int sig); /* include/linux/signal.h */
 #endif
