@@ -155,3 +155,49 @@ TEST(Model, AccessPaths) {
 }
 
 } // namespace
+
+TEST(Model, LocalsStandForTheFieldsTheyCopy) {
+  auto AST = parse(R"(
+    struct dev { struct task_struct *task, *other; };
+    static int fn(void *d) { return 0; }
+    int start(struct dev *d) {
+      struct task_struct *t = kthread_run(fn, d, "x");
+      if (IS_ERR(t))
+        return PTR_ERR(t);
+      d->task = t;
+      return 0;
+    }
+    void wake(struct dev *d) {
+      struct task_struct *t = d->task;
+      if (t)
+        wake_up_process(t);
+    }
+    void mixed(struct dev *d, int c) {
+      struct task_struct *t = c ? d->task : d->other;
+      kthread_stop(t);
+      t = d->other;
+      kthread_stop(t);
+    }
+    void stop(struct dev *d) { kthread_stop(d->task); }
+  )");
+  ASSERT_TRUE(AST);
+  KthreadModel M(AST->getASTContext(), {});
+  ASSERT_EQ(M.creations().size(), 1u);
+  const ThreadCreation &TC = M.creations()[0];
+  EXPECT_EQ(TC.Key.Kind, HandleKey::Local);
+  ASSERT_EQ(TC.CopiedTo.size(), 1u);
+  EXPECT_EQ(TC.CopiedTo[0].Kind, HandleKey::Field);
+
+  std::map<std::string, const HandleUse *> ByFunction;
+  for (const HandleUse &U : M.uses())
+    ByFunction[U.Enclosing->getNameAsString()] = &U;
+  // wake(): the local copy is the field; the creation is found through it.
+  ASSERT_TRUE(ByFunction.count("wake"));
+  EXPECT_EQ(ByFunction["wake"]->Key, TC.CopiedTo[0]);
+  EXPECT_EQ(M.creationsFor(*ByFunction["wake"]).size(), 1u);
+  // stop(): the field itself.
+  EXPECT_EQ(M.creationsFor(*ByFunction["stop"]).size(), 1u);
+  // mixed(): a local holding either of two fields stands for neither.
+  EXPECT_EQ(ByFunction["mixed"]->Key.Kind, HandleKey::Local);
+  EXPECT_TRUE(M.creationsFor(*ByFunction["mixed"]).empty());
+}
