@@ -345,32 +345,44 @@ llvm::SmallPtrSet<const VarDecl *, 4> nonNullData(const KthreadModel &M,
   if (!Created)
     return R;
   const ParmVarDecl *Data = Fn->getParamDecl(0);
+  // Locals set only to the data pointer, or to NULL before it
+  // (cxd2880: `struct cxd2880_dvb_spi *dvb_spi = NULL; dvb_spi = arg;`).
   struct Finder : RecursiveASTVisitor<Finder> {
+    const ASTContext *Ctx;
     const ParmVarDecl *Data;
-    llvm::SmallPtrSet<const VarDecl *, 4> Copies, Assigned;
+    llvm::SmallPtrSet<const VarDecl *, 4> Copies, Other;
     static const VarDecl *varOf(const Expr *E) {
       if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts()))
         return dyn_cast<VarDecl>(DRE->getDecl());
       return nullptr;
     }
-    bool VisitVarDecl(VarDecl *VD) {
-      if (VD->getInit() && varOf(VD->getInit()) == Data)
+    void saw(const VarDecl *VD, const Expr *Value) {
+      if (Value && varOf(Value) == Data)
         Copies.insert(VD);
+      else if (!Value || VD == Data ||
+               !Value->isNullPointerConstant(
+                   const_cast<ASTContext &>(*Ctx), Expr::NPC_ValueDependentIsNotNull))
+        Other.insert(VD);
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (VD->getInit())
+        saw(VD, VD->getInit());
       return true;
     }
     bool VisitBinaryOperator(BinaryOperator *BO) {
       if (BO->isAssignmentOp())
         if (const VarDecl *VD = varOf(BO->getLHS()))
-          Assigned.insert(VD);
+          saw(VD, BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
       return true;
     }
   } F;
+  F.Ctx = &M.context();
   F.Data = Data;
   F.TraverseStmt(Fn->getBody());
-  if (!F.Assigned.count(Data)) {
+  if (!F.Other.count(Data)) {
     R.insert(Data);
     for (const VarDecl *VD : F.Copies)
-      if (!F.Assigned.count(VD))
+      if (!F.Other.count(VD))
         R.insert(VD);
   }
   return R;

@@ -428,8 +428,9 @@ static int ring_thread(void *data)
  * pointer, which every creation passes non-NULL. */
 static int ts_read(void *arg)
 {
-	struct health *h = arg;
+	struct health *h = NULL;
 
+	h = arg;
 	if (!h)
 		return -EINVAL;
 	while (!kthread_should_stop())
