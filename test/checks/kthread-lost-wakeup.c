@@ -1,5 +1,7 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-lost-wakeup %t
+// Debug configs (allmodconfig) wrap set_current_state() in a state check:
+// RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t -- -DCONFIG_DEBUG_ATOMIC_SLEEP
 
 #include <linux/kernel.h>
 

@@ -20,7 +20,14 @@ struct task_struct {
 struct task_struct *get_current(void);
 #define current get_current()
 #define __set_current_state(state_value) WRITE_ONCE(current->__state, (state_value))
-#define set_current_state(state_value) do { WRITE_ONCE(current->__state, (state_value)); barrier(); } while (0)
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP /* as in 6.1: allmodconfig has it */
+#define is_special_task_state(state) ((state) & (0x0004 | 0x0008 | 0x0040 | 0x0080))
+#define debug_normal_state_change(state_value) \
+	do { WARN_ON(is_special_task_state(state_value)); } while (0)
+#else
+#define debug_normal_state_change(cond) do { } while (0)
+#endif
+#define set_current_state(state_value) do { debug_normal_state_change((state_value)); WRITE_ONCE(current->__state, (state_value)); barrier(); } while (0)
 int wake_up_process(struct task_struct *tsk);
 void schedule(void);
 long schedule_timeout(long timeout);
