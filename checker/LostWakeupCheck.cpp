@@ -44,8 +44,29 @@ unsigned afterSleepingState(unsigned B) {
 
 } // namespace
 
+LostWakeupCheck::LostWakeupCheck(StringRef Name, ClangTidyContext *Context)
+    : KthreadCheck(Name, Context), OldestKernel(Options) {}
+
+void LostWakeupCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  KthreadCheck::storeOptions(Opts);
+  OldestKernel.store(Options, Opts);
+}
+
+void LostWakeupCheck::registerPPCallbacks(const SourceManager &,
+                                          Preprocessor *PP, Preprocessor *) {
+  OldestKernel.setPreprocessor(PP);
+}
+
 void LostWakeupCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
+  // Whether a lost stop leaves the thread asleep in this state: always when
+  // uninterruptible (TASK_UNINTERRUPTIBLE, TASK_KILLABLE, TASK_IDLE);
+  // interruptible only before v6.1, whose kthread_stop() sets no
+  // TIF_NOTIFY_SIGNAL to end the sleep.
+  const bool InterruptibleHangs = OldestKernel.interruptibleWaitsHang();
+  auto SleepsThroughStop = [&](unsigned State) {
+    return (State & 2) || (InterruptibleHangs && (State & 1));
+  };
   std::set<const FunctionDecl *> Functions;
   for (const ThreadCreation &TC : M.creations())
     for (const FunctionDecl *Fn : TC.ThreadFns)
@@ -78,8 +99,8 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
         if (std::optional<SourceLocation> W = stateMacroAt(St->getBeginLoc(), Ctx)) {
           if (auto It = States.find(*W); It != States.end())
             Events[B->getBlockID()].push_back(
-                {isSleepingState(It->second) ? Event::SleepingState
-                                             : Event::RunningState,
+                {SleepsThroughStop(It->second) ? Event::SleepingState
+                                               : Event::RunningState,
                  nullptr, *W});
           continue;
         }
@@ -103,7 +124,9 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           S.StateSet = E.StateAt;
           break;
         case Event::RunningState:
-          S.Bits = Settled; // TASK_RUNNING: schedule() will not sleep.
+          // TASK_RUNNING, or a sleep the stop's TIF_NOTIFY_SIGNAL ends:
+          // schedule() does not sleep through the stop.
+          S.Bits = Settled;
           break;
         case Event::StopTest:
           S.Bits = afterTest(S.Bits);

@@ -15,8 +15,16 @@ namespace clang::tidy::kthread {
 /// docs/checks/kthread-lost-wakeup.md
 class LostWakeupCheck : public KthreadCheck {
 public:
-  using KthreadCheck::KthreadCheck;
+  LostWakeupCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
+                           Preprocessor *ModuleExpanderPP) override;
   void checkModel(const KthreadModel &M) override;
+
+private:
+  /// A TASK_INTERRUPTIBLE sleep loses the stop only on kernels before about
+  /// v6.1; later ones end it with TIF_NOTIFY_SIGNAL.
+  OldestKernelOption OldestKernel;
 };
 
 } // namespace clang::tidy::kthread

@@ -2,6 +2,9 @@
 // RUN: %check_kthread_lint --product=plugin %s kthread-lost-wakeup %t
 // Debug configs (allmodconfig) wrap set_current_state() in a state check:
 // RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t -- -DCONFIG_DEBUG_ATOMIC_SLEEP
+// Kernels before v6.1 also lose the stop in a TASK_INTERRUPTIBLE sleep:
+// RUN: %check_kthread_lint --product=tool --check-suffix=OLD --config="{CheckOptions: {kthread-lost-wakeup.OldestKernel: '5.15'}}" %s kthread-lost-wakeup %t
+// RUN: %check_kthread_lint --product=plugin --check-suffix=OLD --config="{CheckOptions: {kthread-lost-wakeup.OldestKernel: '5.15'}}" %s kthread-lost-wakeup %t -- -DCONFIG_DEBUG_ATOMIC_SLEEP
 
 #include <linux/kernel.h>
 
@@ -10,7 +13,8 @@ int have_work(void);
 
 //===--- Positives -------------------------------------------------------===//
 
-/* Test first, then set the state: a stop in between is lost. */
+/* Test first, then set the state: a stop in between is lost (before v6.1;
+ * later kernels end this interruptible sleep with TIF_NOTIFY_SIGNAL). */
 static int racy_fn(void *data)
 {
 	for (;;) {
@@ -18,9 +22,9 @@ static int racy_fn(void *data)
 			break;
 		set_current_state(TASK_INTERRUPTIBLE);
 		schedule();
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep forever here: the stop was tested before the task state was set, so a kthread_stop() in between is lost (its wake-up comes before the state change and nothing wakes the thread again); set the state first, then test kthread_should_stop(), then call schedule() [kthread-lost-wakeup]
-	// CHECK-MESSAGES: :[[@LINE-5]]:7: note: the stop is tested here
-	// CHECK-MESSAGES: :[[@LINE-4]]:3: note: and the state is set only here
+	// CHECK-MESSAGES-OLD: :[[@LINE-1]]:3: warning: 'schedule()' can sleep forever here: the stop was tested before the task state was set, so a kthread_stop() in between is lost (its wake-up comes before the state change and nothing wakes the thread again); set the state first, then test kthread_should_stop(), then call schedule() [kthread-lost-wakeup]
+	// CHECK-MESSAGES-OLD: :[[@LINE-5]]:7: note: the stop is tested here
+	// CHECK-MESSAGES-OLD: :[[@LINE-4]]:3: note: and the state is set only here
 	}
 	__set_current_state(TASK_RUNNING);
 	return 0;
