@@ -205,8 +205,9 @@ bool holdsReference(const KthreadModel &M, const HandleUse &Stop) {
 LocalFacts localFacts(const KthreadModel &M, const FunctionDecl *FD) {
   struct Finder : RecursiveASTVisitor<Finder> {
     const KthreadModel &M;
-    // Per variable: every value is a stop test or false / is non-negative;
-    // some value is a stop test.
+    // Per variable, over every value it is given: all are the stop test or
+    // false, and one is the stop test; all are non-negative; all report an
+    // interrupted sleep the same way.
     struct Seen {
       bool OnlyStopOrFalse = true, SomeStop = false, NonNeg = true;
       std::optional<SignalReport> Signal;
@@ -390,7 +391,7 @@ llvm::SmallPtrSet<const VarDecl *, 4> nonNullData(const KthreadModel &M,
 
 /// If \p Cond tests one of \p Vars for NULL, the branch taken when it is
 /// NULL.
-std::optional<bool> nullBranch(const Expr *Cond,
+std::optional<bool> nullBranch(const KthreadModel &M, const Expr *Cond,
                                const llvm::SmallPtrSetImpl<const VarDecl *> &Vars) {
   bool Negated = false;
   Cond = unwrapCondition(Cond, Negated);
@@ -401,9 +402,17 @@ std::optional<bool> nullBranch(const Expr *Cond,
     if (!BO->isEqualityOp())
       return std::nullopt;
     TrueMeansNull = BO->getOpcode() == BO_EQ;
-    Cond = BO->getLHS();
-    if (!isa<DeclRefExpr>(Cond->IgnoreParenCasts()))
+    auto IsNull = [&](const Expr *E) {
+      return E->isNullPointerConstant(M.context(),
+                                      Expr::NPC_ValueDependentIsNotNull) !=
+             Expr::NPCK_NotNull;
+    };
+    if (IsNull(BO->getRHS()))
+      Cond = BO->getLHS();
+    else if (IsNull(BO->getLHS()))
       Cond = BO->getRHS();
+    else
+      return std::nullopt; // `p == q` is no NULL test.
   }
   const auto *DRE = dyn_cast<DeclRefExpr>(Cond->IgnoreParenCasts());
   if (!DRE || !DRE->getType()->isPointerType())
@@ -500,7 +509,7 @@ public:
       if (B->succ_size() == 2) {
         Polarity = stopPolarity(M, branchCondition(*B), L);
         if (NonNull && branchCondition(*B))
-          DeadBranch = nullBranch(branchCondition(*B), *NonNull);
+          DeadBranch = nullBranch(M, branchCondition(*B), *NonNull);
         // `timeout == -ERESTARTSYS` as the left of `||` has its own block.
         if (const Expr *C = branchCondition(*B); C && neverTrue(M, C, L))
           DeadBranch = true;

@@ -111,6 +111,30 @@ void maybe_cycle(void)
 		kthread_stop(maybe_task);
 }
 
+/* Comparing the data pointer with another pointer is no NULL test. */
+static struct task_struct *cmp_task;
+static int cmp_limit;
+
+static int cmp_fn(void *arg)
+{
+	int *count = arg;
+
+	if (count == &cmp_limit)
+		return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'cmp_fn' can end here before kthread_should_stop() is true, while 'cmp_cycle' stops it later
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+	while (!kthread_should_stop())
+		msleep(*count);
+	return 0;
+}
+
+void cmp_cycle(int *count)
+{
+	cmp_task = kthread_run(cmp_fn, count, "kt-cmp");
+	if (!IS_ERR(cmp_task))
+		kthread_stop(cmp_task);
+}
+
 /* A timeout compared with a positive value is a real exit condition. */
 static struct task_struct *slow_task;
 
