@@ -333,18 +333,14 @@ llvm::SmallPtrSet<const VarDecl *, 4> nonNullData(const KthreadModel &M,
   llvm::SmallPtrSet<const VarDecl *, 4> R;
   if (Fn->getNumParams() != 1)
     return R;
-  bool Created = false;
-  for (const ThreadCreation &TC : M.creations()) {
-    if (!llvm::is_contained(TC.ThreadFns, Fn))
-      continue;
-    Created = true;
-    if (!TC.DataArg ||
-        TC.DataArg->isNullPointerConstant(M.context(),
-                                          Expr::NPC_ValueDependentIsNull))
-      return R;
-  }
-  if (!Created)
+  llvm::ArrayRef<const ThreadCreation *> Creations = M.creationsRunning(Fn);
+  if (Creations.empty())
     return R;
+  for (const ThreadCreation *TC : Creations)
+    if (!TC->DataArg ||
+        TC->DataArg->isNullPointerConstant(M.context(),
+                                           Expr::NPC_ValueDependentIsNull))
+      return R;
   const ParmVarDecl *Data = Fn->getParamDecl(0);
   // Locals set only to the data pointer, or to NULL before it
   // (cxd2880: `struct cxd2880_dvb_spi *dvb_spi = NULL; dvb_spi = arg;`).

@@ -575,7 +575,12 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
       CreationsByKey[Creations[I].Key].push_back(I);
     for (const HandleKey &K : Creations[I].CopiedTo)
       CreationsByKey[K].push_back(I);
+    for (const FunctionDecl *Fn : Creations[I].ThreadFns)
+      CreationsByThreadFn[Fn].push_back(&Creations[I]);
   }
+  for (const HandleUse &U : Uses)
+    if (U.Key)
+      UsesByKey[U.Key].push_back(&U);
 }
 
 KthreadModel::~KthreadModel() = default;
@@ -618,13 +623,19 @@ const KthreadModel &KthreadModel::get(ASTContext &Ctx,
 
 llvm::SmallVector<const HandleUse *, 4>
 KthreadModel::usesOf(const HandleKey &Key) const {
-  llvm::SmallVector<const HandleUse *, 4> R;
   if (!Key)
-    return R;
-  for (const HandleUse &U : Uses)
-    if (U.Key == Key)
-      R.push_back(&U);
-  return R;
+    return {};
+  auto It = UsesByKey.find(Key);
+  return It == UsesByKey.end() ? llvm::SmallVector<const HandleUse *, 4>()
+                               : It->second;
+}
+
+llvm::ArrayRef<const ThreadCreation *>
+KthreadModel::creationsRunning(const FunctionDecl *ThreadFn) const {
+  auto It = CreationsByThreadFn.find(ThreadFn);
+  if (It == CreationsByThreadFn.end())
+    return {};
+  return It->second;
 }
 
 llvm::ArrayRef<const FunctionDecl *>

@@ -171,6 +171,8 @@ public:
   const std::vector<HandleUse> &uses() const { return Uses; }
   /// The uses of a handle kept at \p Key.
   llvm::SmallVector<const HandleUse *, 4> usesOf(const HandleKey &Key) const;
+  /// The creations that run \p ThreadFn.
+  llvm::ArrayRef<const ThreadCreation *> creationsRunning(const FunctionDecl *ThreadFn) const;
   /// Functions with a body that read the field or global \p Key.
   llvm::ArrayRef<const FunctionDecl *> readersOf(const HandleKey &Key) const;
   /// The creation at \p Result, if \p Result is one.
@@ -215,6 +217,10 @@ private:
   std::map<HandleKey, std::vector<const FunctionDecl *>> Readers;
   /// Creations by the key they are stored under, for creationsFor().
   std::map<HandleKey, std::vector<size_t>> CreationsByKey;
+  /// Uses by key, for usesOf(); creations by thread function.
+  std::map<HandleKey, llvm::SmallVector<const HandleUse *, 4>> UsesByKey;
+  llvm::DenseMap<const FunctionDecl *, llvm::SmallVector<const ThreadCreation *, 1>>
+      CreationsByThreadFn;
   /// stoppedThreadFunctions(), computed once for every check.
   mutable std::optional<std::vector<
       std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>>
