@@ -48,11 +48,24 @@ void KthreadCheck::check(const MatchFinder::MatchResult &Result) {
 /// TIF_NOTIFY_SIGNAL, which ends interruptible waits.
 constexpr unsigned StopInterruptsFrom = (6 << 16) | (1 << 8);
 
-bool OldestKernelOption::interruptibleWaitsHang() const {
-  llvm::StringRef OldestKernel = Value;
+WaitJudgingCheck::WaitJudgingCheck(StringRef Name, ClangTidyContext *Context)
+    : KthreadCheck(Name, Context),
+      OldestKernel(Options.getLocalOrGlobal("OldestKernel", "")) {}
+
+void WaitJudgingCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  KthreadCheck::storeOptions(Opts);
+  Options.store(Opts, "OldestKernel", OldestKernel);
+}
+
+void WaitJudgingCheck::registerPPCallbacks(const SourceManager &,
+                                           Preprocessor *P, Preprocessor *) {
+  PP = P;
+}
+
+bool WaitJudgingCheck::interruptibleWaitsHang() const {
   if (!OldestKernel.empty()) {
     unsigned Major = 0, Minor = 0;
-    auto [MajorText, Rest] = OldestKernel.split('.');
+    auto [MajorText, Rest] = llvm::StringRef(OldestKernel).split('.');
     if (MajorText.getAsInteger(10, Major))
       return true; // An unreadable option errs on the side of reporting.
     Rest.split('.').first.getAsInteger(10, Minor);

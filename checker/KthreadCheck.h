@@ -17,27 +17,6 @@ class Preprocessor;
 
 namespace clang::tidy::kthread {
 
-/// The OldestKernel option (global, or per check) with the headers'
-/// LINUX_VERSION_CODE: whether interruptible waits hang kthread_stop() on a
-/// kernel the code is meant for. Shared by the checks that judge waits.
-class OldestKernelOption {
-public:
-  explicit OldestKernelOption(ClangTidyCheck::OptionsView &Options)
-      : Value(Options.getLocalOrGlobal("OldestKernel", "")) {}
-  void store(ClangTidyCheck::OptionsView &Options,
-             ClangTidyOptions::OptionMap &Opts) const {
-    Options.store(Opts, "OldestKernel", Value);
-  }
-  void setPreprocessor(Preprocessor *P) { PP = P; }
-  /// True for kernels before about v6.1: "5.15" if set, else the headers'
-  /// LINUX_VERSION_CODE (false when the headers do not say).
-  bool interruptibleWaitsHang() const;
-
-private:
-  std::string Value;
-  Preprocessor *PP = nullptr;
-};
-
 class KthreadCheck : public ClangTidyCheck {
 public:
   KthreadCheck(StringRef Name, ClangTidyContext *Context);
@@ -64,6 +43,28 @@ private:
   /// Users' own predicates that test kthread_should_stop().
   std::string StopTestFunctions;
   ModelConfig Config;
+};
+
+/// A check that judges waits and sleeps: whether an interruptible one holds
+/// up kthread_stop() depends on the oldest kernel the code is meant for (the
+/// OldestKernel option, global or per check, else the headers'
+/// LINUX_VERSION_CODE).
+class WaitJudgingCheck : public KthreadCheck {
+public:
+  WaitJudgingCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
+                           Preprocessor *ModuleExpanderPP) override;
+
+protected:
+  /// True for kernels before about v6.1, whose kthread_stop() does not end
+  /// interruptible waits: "5.15" if set, else the headers'
+  /// LINUX_VERSION_CODE (false when the headers do not say).
+  bool interruptibleWaitsHang() const;
+
+private:
+  std::string OldestKernel;
+  Preprocessor *PP = nullptr;
 };
 
 } // namespace clang::tidy::kthread

@@ -44,26 +44,13 @@ unsigned afterSleepingState(unsigned B) {
 
 } // namespace
 
-LostWakeupCheck::LostWakeupCheck(StringRef Name, ClangTidyContext *Context)
-    : KthreadCheck(Name, Context), OldestKernel(Options) {}
-
-void LostWakeupCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  KthreadCheck::storeOptions(Opts);
-  OldestKernel.store(Options, Opts);
-}
-
-void LostWakeupCheck::registerPPCallbacks(const SourceManager &,
-                                          Preprocessor *PP, Preprocessor *) {
-  OldestKernel.setPreprocessor(PP);
-}
-
 void LostWakeupCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
   // Whether a lost stop leaves the thread asleep in this state: always when
   // uninterruptible (TASK_UNINTERRUPTIBLE, TASK_KILLABLE, TASK_IDLE);
   // interruptible only before v6.1, whose kthread_stop() sets no
   // TIF_NOTIFY_SIGNAL to end the sleep.
-  const bool InterruptibleHangs = OldestKernel.interruptibleWaitsHang();
+  const bool InterruptibleHangs = interruptibleWaitsHang();
   auto SleepsThroughStop = [&](unsigned State) {
     return (State & 2) || (InterruptibleHangs && (State & 1));
   };

@@ -13,18 +13,10 @@ namespace clang::tidy::kthread {
 ///
 /// For the user-facing documentation see:
 /// docs/checks/kthread-lost-wakeup.md
-class LostWakeupCheck : public KthreadCheck {
+class LostWakeupCheck : public WaitJudgingCheck {
 public:
-  LostWakeupCheck(StringRef Name, ClangTidyContext *Context);
-  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
-  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
-                           Preprocessor *ModuleExpanderPP) override;
+  using WaitJudgingCheck::WaitJudgingCheck;
   void checkModel(const KthreadModel &M) override;
-
-private:
-  /// A TASK_INTERRUPTIBLE sleep loses the stop only on kernels before about
-  /// v6.1; later ones end it with TIF_NOTIFY_SIGNAL.
-  OldestKernelOption OldestKernel;
 };
 
 } // namespace clang::tidy::kthread

@@ -2,27 +2,10 @@
 
 #include "MissingShouldStopCheck.h"
 #include "ThreadFacts.h"
-#include "clang/Lex/Preprocessor.h"
 #include <map>
 #include <set>
 
 namespace clang::tidy::kthread {
-
-MissingShouldStopCheck::MissingShouldStopCheck(StringRef Name,
-                                               ClangTidyContext *Context)
-    : KthreadCheck(Name, Context),
-      OldestKernel(Options) {}
-
-void MissingShouldStopCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  KthreadCheck::storeOptions(Opts);
-  OldestKernel.store(Options, Opts);
-}
-
-void MissingShouldStopCheck::registerPPCallbacks(const SourceManager &,
-                                                 Preprocessor *PP,
-                                                 Preprocessor *) {
-  OldestKernel.setPreprocessor(PP);
-}
 
 static const char *describe(SyncKind K) {
   switch (K) {
@@ -89,7 +72,7 @@ static bool signalledIndependently(
 }
 
 void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
-  bool Interruptible = OldestKernel.interruptibleWaitsHang();
+  bool Interruptible = interruptibleWaitsHang();
   std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>> Signals;
   std::set<SourceLocation> Reported;
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {

@@ -13,18 +13,10 @@ namespace clang::tidy::kthread {
 ///
 /// For the user-facing documentation see:
 /// docs/checks/kthread-missing-should-stop.md
-class MissingShouldStopCheck : public KthreadCheck {
+class MissingShouldStopCheck : public WaitJudgingCheck {
 public:
-  MissingShouldStopCheck(StringRef Name, ClangTidyContext *Context);
-  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
-  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
-                           Preprocessor *ModuleExpanderPP) override;
+  using WaitJudgingCheck::WaitJudgingCheck;
   void checkModel(const KthreadModel &M) override;
-
-private:
-  /// "5.15": report interruptible waits too, which kthread_stop() only
-  /// interrupts from about v6.1 on. Empty: decided by LINUX_VERSION_CODE.
-  OldestKernelOption OldestKernel;
 };
 
 } // namespace clang::tidy::kthread

@@ -8,20 +8,6 @@
 
 namespace clang::tidy::kthread {
 
-StopOrderingCheck::StopOrderingCheck(StringRef Name, ClangTidyContext *Context)
-    : KthreadCheck(Name, Context),
-      OldestKernel(Options) {}
-
-void StopOrderingCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  KthreadCheck::storeOptions(Opts);
-  OldestKernel.store(Options, Opts);
-}
-
-void StopOrderingCheck::registerPPCallbacks(const SourceManager &,
-                                            Preprocessor *PP, Preprocessor *) {
-  OldestKernel.setPreprocessor(PP);
-}
-
 /// The statement of \p Body whose value is \p E (`kthread_stop(t);`,
 /// `ret = kthread_stop(t);`) and the statement after it.
 static std::pair<const Stmt *, const Stmt *>
@@ -67,7 +53,7 @@ static bool isStatementOf(const Stmt *S, const CallExpr *Call) {
 }
 
 void StopOrderingCheck::checkModel(const KthreadModel &M) {
-  bool Interruptible = OldestKernel.interruptibleWaitsHang();
+  bool Interruptible = interruptibleWaitsHang();
   const ASTContext &Ctx = M.context();
   const SourceManager &SM = Ctx.getSourceManager();
   std::set<const CallExpr *> Reported;

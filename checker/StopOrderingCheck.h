@@ -13,16 +13,10 @@ namespace clang::tidy::kthread {
 ///
 /// For the user-facing documentation see:
 /// docs/checks/kthread-stop-ordering.md
-class StopOrderingCheck : public KthreadCheck {
+class StopOrderingCheck : public WaitJudgingCheck {
 public:
-  StopOrderingCheck(StringRef Name, ClangTidyContext *Context);
-  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
-  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
-                           Preprocessor *ModuleExpanderPP) override;
+  using WaitJudgingCheck::WaitJudgingCheck;
   void checkModel(const KthreadModel &M) override;
-
-private:
-  OldestKernelOption OldestKernel;
 };
 
 } // namespace clang::tidy::kthread
