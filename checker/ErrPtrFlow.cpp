@@ -218,7 +218,7 @@ private:
   const bool StrictStorage;
   std::map<ValueId, const ThreadCreation *> Creations;
   std::map<ValueId, HandleKey> Stored;
-  std::map<std::pair<const FunctionDecl *, HandleKey>, bool> ReadsPlace;
+  std::map<std::tuple<const FunctionDecl *, HandleKey, unsigned>, bool> ReadsPlace;
 };
 
 bool Analysis::readsPlace(const FunctionDecl *FD, const HandleKey &K,
@@ -226,7 +226,9 @@ bool Analysis::readsPlace(const FunctionDecl *FD, const HandleKey &K,
   FD = M.definitionOf(FD);
   if (!FD)
     return false;
-  auto [It, New] = ReadsPlace.try_emplace({FD, K}, false);
+  // Keyed by depth too: a function first met deep in the call tree may
+  // read the place through callees a shallower visit still follows.
+  auto [It, New] = ReadsPlace.try_emplace({FD, K, Depth}, false);
   if (!New)
     return It->second; // Also ends recursion.
   bool R = llvm::is_contained(M.readersOf(K), FD);
@@ -236,7 +238,7 @@ bool Analysis::readsPlace(const FunctionDecl *FD, const HandleKey &K,
         if ((R = readsPlace(Callee, K, Depth - 1)))
           break;
   }
-  ReadsPlace[{FD, K}] = R;
+  ReadsPlace[{FD, K, Depth}] = R;
   return R;
 }
 

@@ -630,6 +630,15 @@ KthreadModel::usesOf(const HandleKey &Key) const {
                                : It->second;
 }
 
+const llvm::DenseMap<SourceLocation, unsigned> &
+KthreadModel::taskStates(const FunctionDecl *FD) const {
+  auto &States = TaskStates[FD];
+  if (!States)
+    States = std::make_unique<llvm::DenseMap<SourceLocation, unsigned>>(
+        taskStateSets(*this, FD));
+  return *States;
+}
+
 llvm::ArrayRef<const ThreadCreation *>
 KthreadModel::creationsRunning(const FunctionDecl *ThreadFn) const {
   auto It = CreationsByThreadFn.find(ThreadFn);

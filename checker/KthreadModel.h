@@ -187,6 +187,11 @@ public:
   /// Functions with a body in this translation unit, by declaration.
   const FunctionDecl *definitionOf(const FunctionDecl *FD) const;
 
+  /// Where \p FD sets its task state, and to what (taskStateSets()),
+  /// computed once for every check.
+  const llvm::DenseMap<SourceLocation, unsigned> &
+  taskStates(const FunctionDecl *FD) const;
+
   /// What \p FD and its callees (to CalleeDepth) do about stopping.
   const ThreadFacts &threadFacts(const FunctionDecl *FD) const;
   /// True when \p S tests kthread_should_stop() (or a variant or configured
@@ -233,6 +238,9 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
+  mutable llvm::DenseMap<const FunctionDecl *,
+                         std::unique_ptr<llvm::DenseMap<SourceLocation, unsigned>>>
+      TaskStates;
   mutable std::map<std::pair<const FunctionDecl *, unsigned>, bool> StopTesters;
   /// creationFlow(): per function and StrictStorage.
   mutable std::map<std::pair<const FunctionDecl *, bool>,

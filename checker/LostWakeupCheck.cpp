@@ -65,7 +65,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     const CFG *G = M.cfgOf(FD);
     if (!G)
       continue;
-    llvm::DenseMap<SourceLocation, unsigned> States = taskStateSets(M, FD);
+    const llvm::DenseMap<SourceLocation, unsigned> &States = M.taskStates(FD);
     // What each block does, in order, classified once: the worklist visits
     // a block many times, and the macro tests walk expansion chains.
     struct Event {

@@ -341,14 +341,8 @@ private:
   }
 
   const llvm::DenseMap<SourceLocation, unsigned> &states() {
-    if (!StatesDone) {
-      States = taskStateSets(M, FD);
-      StatesDone = true;
-    }
-    return States;
+    return M.taskStates(FD);
   }
-  llvm::DenseMap<SourceLocation, unsigned> States;
-  bool StatesDone = false;
 
   /// `again: ...; goto again;` with nothing that leaves the region.
   void gotoLoops(const CompoundStmt *CS) {
