@@ -44,8 +44,14 @@ struct Binding {
   ValueId V;
   const Stmt *Store;
   unsigned Flags;
+  /// Variables given an error code on this path while the value may be an
+  /// ERR_PTR (`err = PTR_ERR(t)`, `ret = -ENOMEM`): returning one of them
+  /// reports this value's failure. Kept with the value, not the state, so
+  /// that another path's error code does not speak for this one's failure.
+  std::set<const VarDecl *> ErrCodes;
   bool operator==(const Binding &O) const {
-    return V == O.V && Store == O.Store && Flags == O.Flags;
+    return V == O.V && Store == O.Store && Flags == O.Flags &&
+           ErrCodes == O.ErrCodes;
   }
 };
 
@@ -87,10 +93,23 @@ struct State {
       auto [It, New] = Bound.insert({P, B});
       if (New)
         continue;
-      if (It->second.V != B.V)
+      if (It->second.V != B.V) {
         Bound.erase(It); // Different values on different paths: unknown.
-      else
-        It->second.Flags |= B.Flags;
+        continue;
+      }
+      Binding &Mine = It->second;
+      // An error code reports the failure only if every path on which the
+      // value may be an ERR_PTR set it.
+      if ((Mine.Flags & MayBeErr) && (B.Flags & MayBeErr)) {
+        std::set<const VarDecl *> Both;
+        for (const VarDecl *VD : Mine.ErrCodes)
+          if (B.ErrCodes.count(VD))
+            Both.insert(VD);
+        Mine.ErrCodes = std::move(Both);
+      } else if (B.Flags & MayBeErr) {
+        Mine.ErrCodes = B.ErrCodes;
+      }
+      Mine.Flags |= B.Flags;
     }
     ErrorCodes.insert(O.ErrorCodes.begin(), O.ErrorCodes.end());
     FailedIndexBounds.insert(O.FailedIndexBounds.begin(),
@@ -309,8 +328,14 @@ void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
     S.FailedIndexBounds.erase(To->Base);
     S.TestVars.erase(To->Base);
     S.ErrorCodes.erase(To->Base);
-    if (From && isErrorCode(From, S))
+    bool ErrorCode = From && isErrorCode(From, S);
+    if (ErrorCode)
       S.ErrorCodes.insert(To->Base);
+    for (auto &[P, B] : S.Bound) {
+      B.ErrCodes.erase(To->Base);
+      if (ErrorCode && (B.Flags & MayBeErr))
+        B.ErrCodes.insert(To->Base);
+    }
   }
   if (V)
     S.Bound[*To] = Binding{V->V, Store, V->Flags};
@@ -343,6 +368,10 @@ bool Analysis::isErrorCode(const Expr *E, State &S) {
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
       return S.ErrorCodes.count(VD->getCanonicalDecl()) != 0;
+  // `return IS_ERR(t) ? -ENOMEM : 0;`: the arm the failure takes.
+  if (const auto *CO = dyn_cast<ConditionalOperator>(E))
+    if (std::optional<Test> T = testOf(CO->getCond(), S); T && T->IsErrTest)
+      return isErrorCode(T->TrueMeans ? CO->getTrueExpr() : CO->getFalseExpr(), S);
   Expr::EvalResult R;
   return !E->isValueDependent() && E->getType()->isIntegerType() &&
          E->EvaluateAsInt(R, Ctx) && R.Val.getInt().isNegative();
@@ -417,8 +446,9 @@ void Analysis::use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
         return;
   if (const ThreadCreation *TC = creationOf(V->V))
     Out->UnsafeUses.push_back({TC, Handle, Use, Callee.str()});
-  else if (V->Flags & NullTested)
-    Out->GuardedUses.push_back({Stored[V->V], Handle, Use, Callee.str()});
+  else if (auto It = Stored.find(V->V); It != Stored.end())
+    Out->GuardedUses.push_back({It->second, Handle, Use, Callee.str(),
+                                bool(V->Flags & NullTested)});
 }
 
 void Analysis::nullTest(const Expr *Test, const Expr *Tested,
@@ -438,10 +468,14 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     if (RS->getRetValue()) // The caller's business from here on.
       if (std::optional<Tracked> V = valueOf(RS->getRetValue(), S))
         start(S, V->V);
-    bool Propagates = RS->getRetValue() && isErrorCode(RS->getRetValue(), S);
+    const Expr *Value = RS->getRetValue() ? RS->getRetValue()->IgnoreParenCasts() : nullptr;
+    const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Value);
+    const auto *Var = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    bool Propagates = Value && !Var && isErrorCode(Value, S);
     for (auto &[P, B] : S.Bound)
       if (B.Flags & MayBeErr)
-        B.Flags |= Propagates ? FailurePropagated : FailureSwallowed;
+        B.Flags |= Propagates || (Var && B.ErrCodes.count(Var->getCanonicalDecl()))
+                       ? FailurePropagated : FailureSwallowed;
     return;
   }
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {

@@ -41,13 +41,14 @@ struct ErrPtrFacts {
     HandleKey Key;
     AccessPath Path;
   };
-  /// A use of a field or global from \c LeftInStorage that only a NULL
-  /// test guards.
+  /// A use of a field or global from \c LeftInStorage that no IS_ERR()
+  /// test guards: past a NULL test, or with no test of the handle at all.
   struct GuardedUse {
     HandleKey Key;
     const Expr *Handle;
     const Expr *Use;
     std::string Callee;
+    bool PastNullTest = true;
   };
 
   /// A created thread that, on some path to the function's return, was

@@ -7,6 +7,7 @@
 #include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include <map>
 #include <set>
 
 namespace clang::tidy::kthread {
@@ -28,7 +29,65 @@ enum class SignalReport {
 /// kthread_stop() sets TIF_NOTIFY_SIGNAL. So a sleep or lock interrupted by
 /// a signal in a thread means the stop was requested (before v6.1 it never
 /// happens): av7110's `if (mutex_lock_interruptible(&l)) break;`.
-SignalReport signalReportOf(const Expr *E, const ASTContext &Ctx) {
+SignalReport signalReportOf(const Expr *E, const ASTContext &Ctx,
+                             unsigned Depth = CalleeDepth);
+
+/// A function of this file that returns 0 or what an interruptible sleep
+/// returned (`ret = wait_event_interruptible(...); if (ret) return ret;
+/// ... return ret;`, vchiq's remote_event_wait()): non-zero only when the
+/// sleep was interrupted.
+SignalReport helperSignalReport(const FunctionDecl *FD, const ASTContext &Ctx,
+                                unsigned Depth) {
+  if (!FD || !FD->hasBody() || Depth == 0)
+    return SignalReport::None;
+  struct Collect : RecursiveASTVisitor<Collect> {
+    std::vector<const Expr *> Returned;
+    std::map<const VarDecl *, std::vector<const Expr *>> Assigned;
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      Returned.push_back(RS->getRetValue());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+            Assigned[VD].push_back(BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (VD->hasLocalStorage())
+        Assigned[VD].push_back(VD->getInit());
+      return true;
+    }
+  } C;
+  C.TraverseStmt(FD->getBody());
+  // Each value: 0, or an interrupted-if-non-zero result.
+  bool SawSleep = false;
+  auto Fits = [&](const Expr *V, auto &Self, int Hops) -> bool {
+    if (!V)
+      return false;
+    V = V->IgnoreParenImpCasts();
+    Expr::EvalResult R;
+    if (!V->isValueDependent() && V->EvaluateAsInt(R, Ctx))
+      return R.Val.getInt().isZero();
+    if (signalReportOf(V, Ctx, Depth - 1) == SignalReport::NonZero)
+      return SawSleep = true;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(V))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+          VD && VD->hasLocalStorage() && Hops == 0 && C.Assigned.count(VD))
+        return llvm::all_of(C.Assigned[VD], [&](const Expr *A) {
+          return Self(A, Self, Hops + 1);
+        });
+    return false;
+  };
+  if (C.Returned.empty() ||
+      !llvm::all_of(C.Returned, [&](const Expr *V) { return Fits(V, Fits, 0); }))
+    return SignalReport::None;
+  return SawSleep ? SignalReport::NonZero : SignalReport::None;
+}
+
+SignalReport signalReportOf(const Expr *E, const ASTContext &Ctx,
+                            unsigned Depth) {
   E = E->IgnoreParenImpCasts();
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     llvm::StringRef N = calleeName(C);
@@ -41,6 +100,8 @@ SignalReport signalReportOf(const Expr *E, const ASTContext &Ctx) {
     if (N == "wait_for_completion_interruptible_timeout" ||
         N == "wait_for_completion_killable_timeout")
       return SignalReport::Negative;
+    if (const FunctionDecl *Callee = C->getDirectCallee())
+      return helperSignalReport(Callee->getDefinition(), Ctx, Depth);
   }
   if (isa<StmtExpr>(E)) {
     std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, [](llvm::StringRef N) {

@@ -14,7 +14,8 @@ namespace clang::tidy::kthread {
 //===--- Places -----------------------------------------------------------===//
 
 std::string AccessPath::spelling() const {
-  std::string S = Base ? Base->getName().str() : "?";
+  std::string S = Base ? Base->getName().str()
+                       : BaseCallee.empty() ? "(...)" : BaseCallee.str() + "(...)";
   if (ArrayElement && Fields.empty())
     S += "[]";
   for (const FieldDecl *F : Fields)
@@ -46,6 +47,18 @@ std::optional<AccessPath> accessPathOf(const Expr *E) {
     if (!FD)
       return std::nullopt;
     std::optional<AccessPath> P = accessPathOf(ME->getBase());
+    if (!P && ME->isArrow()) {
+      // `EXT4_SB(sb)->s_mmp_tsk`, `container_of(...)->task`: an object that
+      // a call or a statement expression yields is one of its record type,
+      // which is all a field key needs.
+      const Expr *B = ME->getBase()->IgnoreParenCasts();
+      if (!isa<CallExpr, StmtExpr>(B))
+        return std::nullopt;
+      P.emplace();
+      P->Persistent = true;
+      if (const auto *C = dyn_cast<CallExpr>(B))
+        P->BaseCallee = calleeName(C);
+    }
     if (!P)
       return std::nullopt;
     P->Fields.push_back(FD->getCanonicalDecl());
@@ -487,6 +500,25 @@ void ModelBuilder::recordCreation(const CallExpr *C, llvm::StringRef Name) {
   M.Creations.push_back(std::move(TC));
 }
 
+/// The right-hand sides of the assignments to \p VD inside \p Body.
+static llvm::SmallVector<const Expr *, 2> valuesAssignedTo(const VarDecl *VD,
+                                                          const Stmt *Body) {
+  struct Assignments : RecursiveASTVisitor<Assignments> {
+    const VarDecl *VD;
+    llvm::SmallVector<const Expr *, 2> Values;
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() == BO_Assign)
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenCasts()))
+          if (DRE->getDecl() == VD)
+            Values.push_back(BO->getRHS());
+      return true;
+    }
+  } A;
+  A.VD = VD;
+  A.TraverseStmt(const_cast<Stmt *>(Body));
+  return A.Values;
+}
+
 void ModelBuilder::resolveThreadFn(const Expr *E, ThreadCreation &TC,
                                    int Depth) {
   if (!E || Depth > 4)
@@ -506,6 +538,11 @@ void ModelBuilder::resolveThreadFn(const Expr *E, ThreadCreation &TC,
         TC.ThreadFns.push_back(Fn);
     } else if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
       resolveThreadFn(VD->getInit(), TC, Depth + 1);
+      // `int (*thread_func)(void *) = NULL; if (..) thread_func = a; else
+      // thread_func = b;`: every value the creating function assigns.
+      if (VD->hasLocalStorage() && TC.Enclosing && TC.Enclosing->hasBody())
+        for (const Expr *Value : valuesAssignedTo(VD, TC.Enclosing->getBody()))
+          resolveThreadFn(Value, TC, Depth + 1);
     }
     return;
   }

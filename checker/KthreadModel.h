@@ -25,7 +25,8 @@
 namespace clang::tidy::kthread {
 
 /// An lvalue that can hold a handle, as a chain from a variable through
-/// fields: `t`, `priv->task`, `dev->priv->worker`, `threads[i]`. Array
+/// fields: `t`, `priv->task`, `dev->priv->worker`, `threads[i]`, or from the
+/// object a call returns (`EXT4_SB(sb)->s_mmp_tsk`; Base is null). Array
 /// indices are not distinguished: `threads[i]` and `threads[j]` are one place.
 struct AccessPath {
   const VarDecl *Base = nullptr;
@@ -34,6 +35,9 @@ struct AccessPath {
   /// True when the place lives on after the function returns: a global or
   /// static, or anything reached through a pointer.
   bool Persistent = false;
+  /// No variable: the object a call (`EXT4_SB(sb)->...`, named here for
+  /// messages) or a statement expression yields.
+  llvm::StringRef BaseCallee;
 
   bool operator<(const AccessPath &O) const {
     return std::tie(Base, Fields, ArrayElement) <

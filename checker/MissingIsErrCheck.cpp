@@ -2,7 +2,10 @@
 
 #include "MissingIsErrCheck.h"
 #include "ErrPtrFlow.h"
+#include "ModuleLifecycle.h"
+#include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Lex/Lexer.h"
 #include <set>
 
@@ -90,6 +93,68 @@ static std::set<const Expr *> nullTestsBesideErrTests(const FunctionDecl *FD) {
   return std::move(F.Redundant);
 }
 
+/// The fields and globals the creating function assigns after \p TC, other
+/// than its handle: a flag it may set when creation fails (`fie_disabled =
+/// FIE_DISABLED`), which the cleanup tests before it uses the handle.
+static std::set<HandleKey> placesAssignedAfter(const KthreadModel &M,
+                                               const ThreadCreation &TC,
+                                               const HandleKey &Handle) {
+  struct Assignments : RecursiveASTVisitor<Assignments> {
+    std::vector<std::pair<const BinaryOperator *, HandleKey>> Found;
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        if (std::optional<AccessPath> P = accessPathOf(BO->getLHS()))
+          if (P->Persistent)
+            Found.push_back({BO, HandleKey::of(*P)});
+      return true;
+    }
+  } A;
+  const FunctionDecl *FD = TC.Enclosing;
+  std::set<HandleKey> Keys;
+  if (!FD || !FD->hasBody())
+    return Keys;
+  A.TraverseStmt(FD->getBody());
+  for (const auto &[BO, K] : A.Found)
+    if (!(K == Handle) && M.reaches(FD, TC.Call, BO))
+      Keys.insert(K);
+  return Keys;
+}
+
+/// Whether \p E reads one of \p Places.
+static bool readsAnyOf(const Expr *E, const std::set<HandleKey> &Places) {
+  struct Reads : RecursiveASTVisitor<Reads> {
+    const std::set<HandleKey> &Places;
+    bool Found = false;
+    explicit Reads(const std::set<HandleKey> &P) : Places(P) {}
+    bool VisitExpr(Expr *E) {
+      if (isa<DeclRefExpr, MemberExpr>(E))
+        if (std::optional<AccessPath> P = accessPathOf(E))
+          Found |= Places.count(HandleKey::of(*P)) > 0;
+      return !Found;
+    }
+  } R(Places);
+  R.TraverseStmt(const_cast<Expr *>(E));
+  return R.Found;
+}
+
+/// Whether, in \p FD, every path to \p Use first branches on one of
+/// \p Flags: `if (fie_disabled) return; kthread_destroy_worker(w);`.
+static bool underFlagTest(const KthreadModel &M, const FunctionDecl *FD,
+                          const Stmt *Use, const std::set<HandleKey> &Flags) {
+  const CFG *G = M.cfgOf(FD);
+  auto At = M.cfgPosition(FD, Use);
+  if (!G || !At || Flags.empty())
+    return false;
+  CFGDomTree Dom;
+  Dom.buildDominatorTree(const_cast<CFG *>(G));
+  for (const CFGBlock *B : *G)
+    if (B != At->first && B->succ_size() == 2)
+      if (const Expr *Cond = branchCondition(*B))
+        if (readsAnyOf(Cond, Flags) && Dom.dominates(B, At->first))
+          return true;
+  return false;
+}
+
 void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
   std::set<const FunctionDecl *> Creators;
@@ -167,8 +232,10 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   if (Left.empty())
     return;
 
-  // Error pointers left in storage matter where a cleanup lets them through
-  // with a NULL test: `if (priv->task) kthread_stop(priv->task);`.
+  // Error pointers left in storage matter where a cleanup lets them through:
+  // with a NULL test (`if (priv->task) kthread_stop(priv->task);`), or with
+  // no test of the handle at all, unless it tests a flag the creating
+  // function sets instead.
   std::set<HandleKey> Keys;
   std::set<const FunctionDecl *> Readers;
   for (const auto &L : Left) {
@@ -177,26 +244,36 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
       Readers.insert(FD);
   }
   std::set<HandleKey> ReportedKeys;
+  // An untested use counts where it surely runs once the start has
+  // returned: in the module's exit or a driver's remove (a callback that
+  // the start registers only on success may never see the error pointer).
+  const std::set<const FunctionDecl *> Cleanups = cleanupFunctions(M, CalleeDepth);
   for (const FunctionDecl *FD : Readers) {
     ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, Keys, StrictStorage);
     for (const ErrPtrFacts::GuardedUse &G : Facts.GuardedUses) {
-      if (!ReportedKeys.insert(G.Key).second)
+      if (ReportedKeys.count(G.Key))
         continue;
       for (const auto &L : Left) {
         if (!(L.Key == G.Key))
           continue;
+        if (!G.PastNullTest &&
+            (!Cleanups.count(FD) ||
+             underFlagTest(M, FD, G.Use, placesAssignedAfter(M, *L.Creation, L.Key))))
+          continue;
+        ReportedKeys.insert(G.Key);
         std::string Place = L.Path.spelling();
+        std::string User = G.Callee.empty() ? std::string("a dereference") : G.Callee;
         diag(fileLoc(L.Store->getBeginLoc(), Ctx),
              "an ERR_PTR from a failed '%0' can stay in '%1' after this "
-             "function returns: a NULL test does not stop it, and '%2' will "
-             "use the error pointer as a task; set '%1' to NULL when "
-             "creation fails")
-            << L.Creation->ApiName << Place
-            << (G.Callee.empty() ? std::string("a dereference") : G.Callee);
+             "function returns%select{|: a NULL test does not stop it,}3 and "
+             "'%2' will use the error pointer as a task; set '%1' to NULL "
+             "when creation fails")
+            << L.Creation->ApiName << Place << User << G.PastNullTest;
         diag(fileLoc(G.Use->getBeginLoc(), Ctx),
-             "the error pointer reaches '%0' here, past a NULL test",
+             "the error pointer reaches '%0' here%select{, untested|, past a "
+             "NULL test}1",
              DiagnosticIDs::Note)
-            << (G.Callee.empty() ? std::string("a dereference") : G.Callee);
+            << User << G.PastNullTest;
         break;
       }
     }

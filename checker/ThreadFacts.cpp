@@ -16,6 +16,10 @@ std::pair<HandleKey, std::string> syncObject(const CallExpr *C) {
   if (C->getNumArgs() == 0)
     return {};
   const Expr *E = C->getArg(0)->IgnoreParenCasts();
+  // spin_lock_irqsave(l, f) is `f = _raw_spin_lock_irqsave(spinlock_check(l))`.
+  if (const auto *Check = dyn_cast<CallExpr>(E))
+    if (calleeName(Check) == "spinlock_check" && Check->getNumArgs() == 1)
+      E = Check->getArg(0)->IgnoreParenCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_AddrOf)
       E = UO->getSubExpr();
@@ -65,7 +69,8 @@ bool isLockAcquire(llvm::StringRef N, SyncKind &K) {
   }
   if (N.startswith("spin_lock") || N.startswith("raw_spin_lock") ||
       N == "_raw_spin_lock" || N == "_raw_spin_lock_irq" ||
-      N == "_raw_spin_lock_bh") {
+      N == "_raw_spin_lock_bh" || N == "_raw_spin_lock_irqsave" ||
+      N == "_raw_spin_lock_irqsave_nested") {
     K = SyncKind::Spinlock;
     return !N.contains("trylock") && !N.contains("init");
   }

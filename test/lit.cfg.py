@@ -5,7 +5,7 @@ import lit.formats
 config.name = "kthread-lint"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".c", ".test"]
-config.excludes = ["Inputs", "module", "unit", "fuzz", "integration"]
+config.excludes = ["Inputs", "module", "unit", "fuzz", "integration", "corpus"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.kthread_binary_dir, "test")
 

@@ -535,6 +535,74 @@ void arm_cycle(struct arm_mon *a)
 	kthread_stop(a->task);
 }
 
+/* The same through a helper that returns 0 or what the interruptible wait
+ * returned (vchiq_core.c's remote_event_wait() in v6.12, test/corpus). */
+struct remote_event { int fired; };
+struct slots { struct task_struct *task; wait_queue_head_t wq; struct remote_event ev; };
+
+static int remote_event_wait(wait_queue_head_t *wq, struct remote_event *event)
+{
+	int ret = 0;
+
+	if (!event->fired) {
+		ret = wait_event_interruptible(*wq, event->fired);
+		if (ret)
+			return ret;
+	}
+	event->fired = 0;
+	return ret;
+}
+
+static int slot_thread(void *data)
+{
+	struct slots *s = data;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		ret = remote_event_wait(&s->wq, &s->ev);
+		if (ret)
+			return ret;
+		do_work();
+	}
+	return 0;
+}
+
+void slot_cycle(struct slots *s)
+{
+	s->task = kthread_run(slot_thread, s, "slots");
+	kthread_stop(s->task);
+}
+
+/* But a helper that also returns other non-zero values says nothing. */
+static int event_wait_or_error(wait_queue_head_t *wq, struct remote_event *event)
+{
+	if (event->fired < 0)
+		return -5; /* -EIO */
+	return wait_event_interruptible(*wq, event->fired);
+}
+
+struct failing_slots { struct task_struct *task; wait_queue_head_t wq; struct remote_event ev; };
+
+static int failing_slot_thread(void *data)
+{
+	struct failing_slots *s = data;
+
+	while (!kthread_should_stop()) {
+		if (event_wait_or_error(&s->wq, &s->ev))
+			return -5;
+		// CHECK-MESSAGES: :[[@LINE-1]]:4: warning: thread function 'failing_slot_thread' can end here before kthread_should_stop() is true{{.*}} [kthread-exit-before-stop]
+		// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
+		do_work();
+	}
+	return 0;
+}
+
+void failing_slot_cycle(struct failing_slots *s)
+{
+	s->task = kthread_run(failing_slot_thread, s, "slots");
+	kthread_stop(s->task);
+}
+
 /* A thread that nothing stops may return whenever it likes. */
 static int fire_and_forget(void *data)
 {

@@ -141,6 +141,47 @@ void lock_stop(struct locked *l)
 	mutex_unlock(&l->lock);
 }
 
+/* The same with a spinlock taken by spin_lock_irqsave(), a macro over
+ * _raw_spin_lock_irqsave() in v6.1 (drivers/usb/host/max3421-hcd.c's
+ * remove, test/corpus). */
+struct spinning {
+	struct task_struct *task;
+	spinlock_t lock;
+	int todo;
+};
+
+static int spin_fn(void *data)
+{
+	struct spinning *s = data;
+	unsigned long flags;
+
+	while (!kthread_should_stop()) {
+		spin_lock_irqsave(&s->lock, flags);
+		s->todo = 0;
+		spin_unlock_irqrestore(&s->lock, flags);
+		msleep(10);
+	}
+	return 0;
+}
+
+int spin_start(struct spinning *s)
+{
+	s->task = kthread_run(spin_fn, s, "kt-spin");
+	return PTR_ERR_OR_ZERO(s->task);
+}
+
+void spin_stop(struct spinning *s)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&s->lock, flags);
+	kthread_stop(s->task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called while holding 's->lock', which thread function 'spin_fn' takes{{.*}} [kthread-stop-ordering]
+	// CHECK-MESSAGES: :[[@LINE-3]]:2: note: 's->lock' taken here
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'spin_fn' takes it here
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
 //===--- Must stay silent ------------------------------------------------===//
 
 /* The right order: signal, then stop (drivers' usual teardown). */

@@ -100,6 +100,30 @@ TEST(Model, ResolvesThreadFunctionThroughLocalsAndOpsTables) {
   EXPECT_EQ(M.creations()[0].Dest, Destination::Discarded);
 }
 
+// msp3400's probe: the thread function is picked by assignments to a local.
+TEST(Model, ResolvesThreadFunctionThroughAssignmentsToALocal) {
+  auto AST = parse(R"(
+    static int a(void *d) { return 0; }
+    static int b(void *d) { return 0; }
+    void f(int chip) {
+      int (*thread_func)(void *) = 0;
+      if (chip)
+        thread_func = a;
+      else
+        thread_func = b;
+      if (thread_func)
+        kthread_run(thread_func, NULL, "x");
+    }
+  )");
+  ASSERT_TRUE(AST);
+  KthreadModel M(AST->getASTContext(), {});
+  ASSERT_EQ(M.creations().size(), 1u);
+  std::vector<std::string> Names;
+  for (const FunctionDecl *Fn : M.creations()[0].ThreadFns)
+    Names.push_back(Fn->getName().str());
+  EXPECT_EQ(Names, (std::vector<std::string>{"a", "b"}));
+}
+
 TEST(Model, DestinationsReturnedAndEscaped) {
   auto AST = parse(R"(
     static int fn(void *d) { return 0; }
@@ -152,6 +176,39 @@ TEST(Model, AccessPaths) {
   EXPECT_TRUE(InF[0]->Path->Persistent);
   EXPECT_EQ(InF[1]->Path->spelling(), "o->arr[]");
   EXPECT_EQ(InF[1]->Key.Kind, HandleKey::Field);
+}
+
+// The object a call returns (EXT4_SB(sb)->s_mmp_tsk, to_priv(dev)->task) is
+// still a field of its record type: the store and the stop meet there.
+TEST(Model, AccessPathsThroughTheObjectACallReturns) {
+  auto AST = parse(R"(
+    struct sbi { struct task_struct *tsk; };
+    struct sb { void *fs_info; };
+    static inline struct sbi *SBI(struct sb *s) { return s->fs_info; }
+    static int fn(void *d) { return 0; }
+    int start(struct sb *s) {
+      SBI(s)->tsk = kthread_run(fn, s, "x");
+      return 0;
+    }
+    void stop(struct sbi *i) { kthread_stop(i->tsk); }
+  )");
+  ASSERT_TRUE(AST);
+  KthreadModel M(AST->getASTContext(), {});
+  const ThreadCreation *TC = nullptr;
+  for (const ThreadCreation &C : M.creations())
+    if (C.Enclosing->getName() == "start")
+      TC = &C;
+  ASSERT_TRUE(TC);
+  ASSERT_TRUE(TC->StoredTo);
+  EXPECT_EQ(TC->StoredTo->spelling(), "SBI(...)->tsk");
+  EXPECT_TRUE(TC->StoredTo->Persistent);
+  EXPECT_EQ(TC->Key.Kind, HandleKey::Field);
+  const HandleUse *Stop = nullptr;
+  for (const HandleUse &U : M.uses())
+    if (U.Enclosing->getName() == "stop")
+      Stop = &U;
+  ASSERT_TRUE(Stop);
+  EXPECT_TRUE(Stop->Key == TC->Key);
 }
 
 } // namespace

@@ -1,0 +1,192 @@
+//===--- ModuleLifecycle.cpp - kthread-lint -------------------------------===//
+
+#include "ModuleLifecycle.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace clang::tidy::kthread {
+
+llvm::StringRef nameOf(const FunctionDecl *FD) {
+  if (const IdentifierInfo *II = FD->getIdentifier())
+    return II->getName();
+  return {};
+}
+
+namespace {
+
+/// The function \p E names: `fn`, `&fn`, `(initcall_t)fn`.
+const FunctionDecl *functionRef(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      return FD->getDefinition() ? FD->getDefinition() : FD;
+  return nullptr;
+}
+
+/// Declared by module_init() / an initcall macro of a built-in: walks out
+/// through the macros that produced \p Loc.
+bool fromInitcallMacro(SourceLocation Loc, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  while (Loc.isMacroID()) {
+    llvm::StringRef N = Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
+    if (N == "module_init" || N.endswith("initcall"))
+      return true;
+    Loc = SM.getImmediateExpansionRange(Loc).getBegin();
+  }
+  return false;
+}
+
+bool isProbeField(llvm::StringRef N) { return N == "probe" || N == "probe_new"; }
+bool isRemoveField(llvm::StringRef N) {
+  return N == "remove" || N == "remove_new" || N == "disconnect";
+}
+
+/// Driver ops initialisers: `{ .probe = foo_probe, .remove = foo_remove }`.
+void findDrivers(const InitListExpr *ILE, const VarDecl *VD,
+                 std::vector<Lifecycle> &Out) {
+  if (!ILE)
+    return;
+  if (ILE->getSemanticForm())
+    ILE = ILE->getSemanticForm();
+  const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+  if (!RD || RD->isUnion()) {
+    for (const Expr *Init : ILE->inits())
+      findDrivers(dyn_cast<InitListExpr>(Init->IgnoreParenImpCasts()), VD, Out);
+    return;
+  }
+  const FunctionDecl *Probe = nullptr, *Remove = nullptr;
+  unsigned I = 0;
+  for (const FieldDecl *FD : RD->fields()) {
+    if (I >= ILE->getNumInits())
+      break;
+    const Expr *Init = ILE->getInit(I++);
+    if (isProbeField(FD->getName()))
+      Probe = functionRef(Init);
+    else if (isRemoveField(FD->getName()))
+      Remove = Remove ? Remove : functionRef(Init);
+    else
+      findDrivers(dyn_cast<InitListExpr>(Init->IgnoreParenImpCasts()), VD, Out);
+  }
+  if (Probe && Probe->hasBody())
+    Out.push_back({StartKind::Probe, Probe, Remove, VD});
+}
+
+} // namespace
+
+/// module_init()/module_exit() as the kernel's headers spell them: for a
+/// module, `init_module` aliased to the function and an `__inittest` helper
+/// returning it; for a built-in, an initcall variable in an `.initcall*`
+/// section (or, with PREL32 relocations, an `__ADDRESSABLE` one made by an
+/// initcall macro). Then every driver with a .probe.
+std::vector<Lifecycle> findLifecycles(const KthreadModel &M) {
+  ASTContext &Ctx = M.context();
+  llvm::StringMap<const FunctionDecl *> ByName;
+  std::vector<const Decl *> Decls(Ctx.getTranslationUnitDecl()->decls_begin(),
+                                  Ctx.getTranslationUnitDecl()->decls_end());
+  for (const Decl *D : Decls)
+    if (const auto *FD = dyn_cast<FunctionDecl>(D))
+      if (FD->hasBody() && FD->getIdentifier())
+        ByName[FD->getName()] = FD;
+  const FunctionDecl *ModInit = nullptr, *ModExit = nullptr;
+  std::vector<const FunctionDecl *> BuiltinInits;
+  const FunctionDecl *BuiltinExit = nullptr;
+  std::vector<Lifecycle> Drivers;
+  for (const Decl *D : Decls) {
+    if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+      llvm::StringRef N = nameOf(FD);
+      if (const auto *A = FD->getAttr<AliasAttr>()) {
+        auto It = ByName.find(A->getAliasee());
+        if (It != ByName.end()) {
+          if (N == "init_module")
+            ModInit = It->second;
+          else if (N == "cleanup_module")
+            ModExit = It->second;
+        }
+      }
+      if ((N == "__inittest" || N == "__exittest") && FD->hasBody())
+        if (const auto *CS = dyn_cast<CompoundStmt>(FD->getBody()))
+          if (!CS->body_empty())
+            if (const auto *RS = dyn_cast<ReturnStmt>(CS->body_back()))
+              if (const FunctionDecl *F = functionRef(RS->getRetValue()))
+                (N == "__inittest" ? ModInit : ModExit) = F;
+      continue;
+    }
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD)
+      continue;
+    if (const auto *S = VD->getAttr<SectionAttr>()) {
+      llvm::StringRef Sec = S->getName();
+      const FunctionDecl *F = functionRef(VD->getInit());
+      if (F && F->hasBody()) {
+        if (Sec.startswith(".initcall") ||
+            (Sec == ".discard.addressable" &&
+             fromInitcallMacro(VD->getLocation(), Ctx)))
+          BuiltinInits.push_back(F);
+        else if (Sec.startswith(".exitcall"))
+          BuiltinExit = F;
+      }
+    }
+    if (const auto *ILE = dyn_cast_or_null<InitListExpr>(VD->getInit()))
+      findDrivers(ILE, VD, Drivers);
+  }
+  std::vector<Lifecycle> Out;
+  if (ModInit && ModInit->hasBody())
+    Out.push_back({StartKind::ModuleInit, ModInit,
+                   ModExit ? ModExit : BuiltinExit, nullptr});
+  for (const FunctionDecl *F : BuiltinInits)
+    if (F != ModInit) // A tristate file built in still has its exit.
+      Out.push_back({BuiltinExit ? StartKind::ModuleInit : StartKind::BuiltinInit,
+                     F, BuiltinExit, nullptr});
+  Out.insert(Out.end(), Drivers.begin(), Drivers.end());
+  return Out;
+}
+
+/// Direct calls of \p FD (and of its callees, \p Depth deep) to functions
+/// of this translation unit, and \p FD itself.
+std::set<const FunctionDecl *> reachable(const KthreadModel &M,
+                                         const FunctionDecl *FD,
+                                         unsigned Depth) {
+  std::set<const FunctionDecl *> Seen{FD};
+  std::vector<std::pair<const FunctionDecl *, unsigned>> Work{{FD, 0}};
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const FunctionDecl *> Found;
+    bool VisitCallExpr(CallExpr *C) {
+      if (const FunctionDecl *F = C->getDirectCallee())
+        Found.push_back(F);
+      return true;
+    }
+  };
+  while (!Work.empty()) {
+    auto [F, D] = Work.back();
+    Work.pop_back();
+    if (D >= Depth || !F->hasBody())
+      continue;
+    Calls Cs;
+    Cs.TraverseStmt(F->getBody());
+    for (const FunctionDecl *Callee : Cs.Found) {
+      const FunctionDecl *Def = M.definitionOf(Callee);
+      if (Def && Def->hasBody() && Seen.insert(Def).second)
+        Work.push_back({Def, D + 1});
+    }
+  }
+  return Seen;
+}
+
+std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M,
+                                                unsigned Depth) {
+  std::set<const FunctionDecl *> Out;
+  for (const Lifecycle &L : findLifecycles(M))
+    if (L.Cleanup)
+      Out.merge(reachable(M, L.Cleanup, Depth));
+  return Out;
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,192 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-missing-is-err %t
+
+// Rule 3 when the cleanup does not test the handle at all: a probe that
+// only logs the failed creation and succeeds leaves the ERR_PTR for its
+// remove (the shapes of kecho's init, rtc-optee's probe and cppc_cpufreq's
+// FIE set-up in test/corpus).
+
+#include <linux/kernel.h>
+#include <linux/platform_device.h>
+
+static int worker_fn(void *data) { return 0; }
+
+struct priv {
+	struct task_struct *task;
+	int id;
+	bool thread_off;
+};
+
+//===--- Positive: logged, probe succeeds, remove stops it untested ------===//
+
+static int logged_probe(struct platform_device *pdev)
+{
+	struct priv *p = devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	p->task = kthread_run(worker_fn, p, "logged");
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'p->task' after this function returns and 'kthread_stop' will use the error pointer as a task; set 'p->task' to NULL when creation fails [kthread-missing-is-err]
+	if (IS_ERR(p->task))
+		dev_err(&pdev->dev, "no thread\n");
+	platform_set_drvdata(pdev, p);
+	return 0;
+}
+
+static int logged_remove(struct platform_device *pdev)
+{
+	struct priv *p = platform_get_drvdata(pdev);
+
+	kthread_stop(p->task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, untested
+	return 0;
+}
+
+static struct platform_driver logged_driver = {
+	.probe = logged_probe,
+	.remove = logged_remove,
+};
+
+//===--- Positive: `err` is 0 on the creation's failure path -------------===//
+
+struct other {
+	struct task_struct *task;
+};
+
+static int read_features(struct other *o) { return o ? 0 : -EINVAL; }
+
+static int zero_probe(struct platform_device *pdev)
+{
+	struct other *o = devm_kzalloc(&pdev->dev, sizeof(*o), GFP_KERNEL);
+	int err;
+
+	if (!o)
+		return -ENOMEM;
+	err = read_features(o);
+	if (err)
+		goto out;
+	o->task = kthread_create(worker_fn, o, "zero");
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_create' can stay in 'o->task'{{.*}} [kthread-missing-is-err]
+	if (IS_ERR(o->task))
+		goto out; /* err is still 0: the probe succeeds */
+	wake_up_process(o->task);
+	err = read_features(o);
+	if (err < 0) {
+		err = -EINVAL;
+		goto out;
+	}
+	platform_set_drvdata(pdev, o);
+out:
+	return err;
+}
+
+static int zero_remove(struct platform_device *pdev)
+{
+	struct other *o = platform_get_drvdata(pdev);
+
+	kthread_stop(o->task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, untested
+	return 0;
+}
+
+static struct platform_driver zero_driver = {
+	.probe = zero_probe,
+	.remove = zero_remove,
+};
+
+//===--- Silent: a flag set on the failure path guards the stop ----------===//
+
+struct flagged {
+	struct task_struct *task;
+	bool off;
+};
+
+static int flag_probe(struct platform_device *pdev)
+{
+	struct flagged *f = devm_kzalloc(&pdev->dev, sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	f->task = kthread_run(worker_fn, f, "flagged");
+	if (IS_ERR(f->task))
+		f->off = true;
+	platform_set_drvdata(pdev, f);
+	return 0;
+}
+
+static int flag_remove(struct platform_device *pdev)
+{
+	struct flagged *f = platform_get_drvdata(pdev);
+
+	if (f->off)
+		return 0;
+	kthread_stop(f->task);
+	return 0;
+}
+
+static struct platform_driver flag_driver = {
+	.probe = flag_probe,
+	.remove = flag_remove,
+};
+
+//===--- Silent: the failure is returned, through ?: ---------------------===//
+
+struct returned {
+	struct task_struct *task;
+};
+
+static int ternary_probe(struct platform_device *pdev)
+{
+	struct returned *r = devm_kzalloc(&pdev->dev, sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, r);
+	r->task = kthread_run(worker_fn, r, "ternary");
+	return IS_ERR(r->task) ? -ENOMEM : 0;
+}
+
+static int ternary_remove(struct platform_device *pdev)
+{
+	struct returned *r = platform_get_drvdata(pdev);
+
+	kthread_stop(r->task);
+	return 0;
+}
+
+static struct platform_driver ternary_driver = {
+	.probe = ternary_probe,
+	.remove = ternary_remove,
+};
+
+//===--- Silent: an untested use outside the cleanup ---------------------===//
+
+// A callback the probe arms only on success may never see the error
+// pointer: only the remove (or module exit) surely runs after the probe.
+struct armed {
+	struct task_struct *task;
+};
+
+static struct armed *armed_dev;
+
+void armed_irq(void)
+{
+	wake_up_process(armed_dev->task);
+}
+
+static int armed_probe(struct platform_device *pdev)
+{
+	struct armed *a = devm_kzalloc(&pdev->dev, sizeof(*a), GFP_KERNEL);
+
+	if (!a)
+		return -ENOMEM;
+	a->task = kthread_run(worker_fn, a, "armed");
+	if (IS_ERR(a->task))
+		return 0; /* runs without the helper thread; remove does not stop it */
+	armed_dev = a;
+	return 0;
+}
+
+static struct platform_driver armed_driver = {
+	.probe = armed_probe,
+};
