@@ -504,9 +504,15 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
         if (P.Base && P.Base->hasGlobalStorage())
           return true;
         for (const Expr *Arg : C->arguments())
-          if (std::optional<AccessPath> Obj = objectOfArg(Arg))
+          if (std::optional<AccessPath> Obj = objectOfArg(Arg)) {
             if (isPrefix(*Obj, P) && !(P == *Obj))
               return true;
+            // An object that leads to the holder: dm-delay's `goto bad;
+            // ... bad: delay_dtr(ti);` with `ti->private = dc`.
+            if (Obj->Fields.empty() && !Obj->ArrayElement && Obj->Base &&
+                Obj->Base->getType()->isPointerType() && P.Base != Obj->Base)
+              return true;
+          }
         return false;
       };
       for (auto &[P, B] : S.Bound)

@@ -221,6 +221,10 @@ public:
       }
     }
     recordCreation(C, Name);
+    // Direct calls between the user's functions, for thread functions that
+    // reach a creation through a parameter.
+    if (const FunctionDecl *Callee = C->getDirectCallee(); Callee && currentFn())
+      CallsTo[Callee->getCanonicalDecl()].push_back({C, currentFn()});
     // Where call results go, for the destination of creations.
     for (const Expr *Arg : C->arguments())
       if (const auto *Inner = Arg->IgnoreParenCasts(); isCandidate(Inner))
@@ -400,7 +404,11 @@ private:
   std::pair<std::string, SourceLocation> userSpelling(const CallExpr *C,
                                                       llvm::StringRef Callee);
   void recordCreation(const CallExpr *C, llvm::StringRef Name);
-  void resolveThreadFn(const Expr *E, ThreadCreation &TC, int Depth);
+  /// Adds to \p TC the functions \p E can name, \p E being evaluated in
+  /// \p Scope (the creating function, or a caller that passes the thread
+  /// function down).
+  void resolveThreadFn(const Expr *E, ThreadCreation &TC, int Depth,
+                       const FunctionDecl *Scope);
 
   KthreadModel &M;
   SourceManager &SM;
@@ -421,6 +429,20 @@ private:
       LocalCopies;
   /// Creations whose thread function is a function-pointer field.
   std::vector<std::pair<size_t, const FieldDecl *>> PendingFieldFns;
+  /// Creations whose thread function is a parameter of the function the
+  /// expression is in (rsi_create_kthread(common, thread, func_ptr, name)):
+  /// resolved from the arguments of its callers.
+  struct PendingParam {
+    size_t Index;
+    const ParmVarDecl *Param;
+    int Depth;
+  };
+  std::vector<PendingParam> PendingParamFns;
+  /// The creation resolveThreadFn() works for.
+  size_t ResolvingIndex = 0;
+  llvm::DenseMap<const FunctionDecl *,
+                 std::vector<std::pair<const CallExpr *, const FunctionDecl *>>>
+      CallsTo;
 };
 
 std::pair<std::string, SourceLocation>
@@ -492,8 +514,9 @@ void ModelBuilder::recordCreation(const CallExpr *C, llvm::StringRef Name) {
     TC.NameArg = Arg(Inner.NameArg);
     for (unsigned I = Inner.NameArg + 1; Inner.NameArg >= 0 && I < C->getNumArgs(); ++I)
       TC.NameArgs.push_back(C->getArg(I));
+    ResolvingIndex = M.Creations.size();
     if (const Expr *FnArg = Arg(Inner.ThreadFnArg))
-      resolveThreadFn(FnArg, TC, 0);
+      resolveThreadFn(FnArg, TC, 0, TC.Enclosing);
   }
   M.CreationByCall[C] = M.Creations.size();
   M.CreationByResult[TC.Result] = M.Creations.size();
@@ -520,7 +543,7 @@ static llvm::SmallVector<const Expr *, 2> valuesAssignedTo(const VarDecl *VD,
 }
 
 void ModelBuilder::resolveThreadFn(const Expr *E, ThreadCreation &TC,
-                                   int Depth) {
+                                   int Depth, const FunctionDecl *Scope) {
   if (!E || Depth > 4)
     return;
   E = E->IgnoreParenCasts();
@@ -528,28 +551,30 @@ void ModelBuilder::resolveThreadFn(const Expr *E, ThreadCreation &TC,
     if (UO->getOpcode() == UO_AddrOf)
       E = UO->getSubExpr()->IgnoreParenCasts();
   if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
-    resolveThreadFn(CO->getTrueExpr(), TC, Depth + 1);
-    resolveThreadFn(CO->getFalseExpr(), TC, Depth + 1);
+    resolveThreadFn(CO->getTrueExpr(), TC, Depth + 1, Scope);
+    resolveThreadFn(CO->getFalseExpr(), TC, Depth + 1, Scope);
     return;
   }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
     if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl())) {
       if (!llvm::is_contained(TC.ThreadFns, Fn))
         TC.ThreadFns.push_back(Fn);
+    } else if (const auto *PVD = dyn_cast<ParmVarDecl>(DRE->getDecl())) {
+      PendingParamFns.push_back({ResolvingIndex, PVD, Depth + 1});
     } else if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
-      resolveThreadFn(VD->getInit(), TC, Depth + 1);
+      resolveThreadFn(VD->getInit(), TC, Depth + 1, Scope);
       // `int (*thread_func)(void *) = NULL; if (..) thread_func = a; else
-      // thread_func = b;`: every value the creating function assigns.
-      if (VD->hasLocalStorage() && TC.Enclosing && TC.Enclosing->hasBody())
-        for (const Expr *Value : valuesAssignedTo(VD, TC.Enclosing->getBody()))
-          resolveThreadFn(Value, TC, Depth + 1);
+      // thread_func = b;`: every value the function assigns.
+      if (VD->hasLocalStorage() && Scope && Scope->hasBody())
+        for (const Expr *Value : valuesAssignedTo(VD, Scope->getBody()))
+          resolveThreadFn(Value, TC, Depth + 1, Scope);
     }
     return;
   }
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
     // Deferred: field targets are complete only after the traversal.
     if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-      PendingFieldFns.push_back({M.Creations.size(), FD->getCanonicalDecl()});
+      PendingFieldFns.push_back({ResolvingIndex, FD->getCanonicalDecl()});
   }
 }
 
@@ -562,6 +587,24 @@ void ModelBuilder::finish() {
     if (It != LocalCopies.end() && It->second.first) {
       U.Key = It->second.first;
       U.Path = It->second.second;
+    }
+  }
+  // Thread functions passed down through parameters, caller by caller.
+  while (!PendingParamFns.empty()) {
+    PendingParam P = PendingParamFns.back();
+    PendingParamFns.pop_back();
+    const auto *Fn = dyn_cast<FunctionDecl>(P.Param->getDeclContext());
+    if (!Fn || P.Depth > 4)
+      continue;
+    auto It = CallsTo.find(Fn->getCanonicalDecl());
+    if (It == CallsTo.end())
+      continue;
+    unsigned I = P.Param->getFunctionScopeIndex();
+    for (auto [Call, Caller] : It->second) {
+      if (I >= Call->getNumArgs())
+        continue;
+      ResolvingIndex = P.Index;
+      resolveThreadFn(Call->getArg(I), M.Creations[P.Index], P.Depth, Caller);
     }
   }
   for (auto [Index, FD] : PendingFieldFns) {

@@ -2,8 +2,10 @@
 
 #include "LostWakeupCheck.h"
 #include "ThreadFacts.h"
+#include "WakeConditions.h"
 #include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
+#include <map>
 #include <set>
 
 namespace clang::tidy::kthread {
@@ -17,11 +19,26 @@ enum : unsigned {
   StateFirst = 8, ///< A sleeping state set, not yet tested.
 };
 
+/// Where a path stands between reading a wake condition (a place a data
+/// waker updates before waking the thread) and schedule().
+enum : unsigned {
+  DataRead = 1,       ///< Read, no sleeping state set since.
+  DataReadLocked = 2, ///< Read under a lock still held: the waker waits.
+  DataRisky = 4,      ///< Read, lock dropped, then a sleeping state set.
+  Locked = 8,         ///< Some lock is held.
+};
+
 struct PathState {
   unsigned Bits = 0; ///< 0: not reached.
+  unsigned Data = 0;
   const CallExpr *Test = nullptr;
   SourceLocation StateSet;
-  bool operator==(const PathState &O) const { return Bits == O.Bits; }
+  const Expr *DataRead = nullptr;
+  const WakeCondition *Condition = nullptr;
+  SourceLocation DataStateSet;
+  bool operator==(const PathState &O) const {
+    return Bits == O.Bits && Data == O.Data;
+  }
 };
 
 unsigned afterTest(unsigned B) {
@@ -42,7 +59,40 @@ unsigned afterSleepingState(unsigned B) {
   return R;
 }
 
+/// A state change on the data side: setting a sleeping state after an
+/// unlocked read makes the read stale; TASK_RUNNING settles it.
+unsigned dataAfterState(unsigned D, bool Sleeps) {
+  unsigned Keep = D & Locked;
+  if (!Sleeps)
+    return Keep;
+  if (D & (DataRead | DataRisky))
+    return Keep | DataRisky;
+  return Keep; // Read under the lock still held, or nothing read.
+}
+
 } // namespace
+
+void LostWakeupCheck::reportLostDataWakeup(const CallExpr *Schedule,
+                                           const Expr *Read,
+                                           SourceLocation StateSet,
+                                           const WakeCondition &C,
+                                           const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  diag(SM.getFileLoc(Schedule->getBeginLoc()),
+       "'schedule()' can sleep through a wake-up here: '%0' was read before "
+       "the task state was set, so an update and wake-up from '%1' in between "
+       "are lost until the next one; set the state first, then test '%0', "
+       "then call schedule()")
+      << C.PlaceText << C.Waker->getName();
+  diag(SM.getFileLoc(Read->getBeginLoc()), "'%0' is read here",
+       DiagnosticIDs::Note)
+      << C.PlaceText;
+  if (StateSet.isValid())
+    diag(StateSet, "and the state is set only here", DiagnosticIDs::Note);
+  diag(SM.getFileLoc(C.Wake->getBeginLoc()),
+       "'%0' updates '%1' and wakes the thread here", DiagnosticIDs::Note)
+      << C.Waker->getName() << C.PlaceText;
+}
 
 void LostWakeupCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
@@ -55,11 +105,20 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     return (State & 2) || (InterruptibleHangs && (State & 1));
   };
   std::set<const FunctionDecl *> Functions;
+  // The wake conditions of each thread, by the functions of its code.
+  std::map<const FunctionDecl *, std::vector<WakeCondition>> ConditionsOf;
+  std::map<const FunctionDecl *, std::vector<const WakeCondition *>> Conditions;
   for (const ThreadCreation &TC : M.creations())
-    for (const FunctionDecl *Fn : TC.ThreadFns)
-      if (Fn->hasBody())
-        for (const FunctionDecl *F : M.threadFacts(Fn).Functions)
-          Functions.insert(F);
+    for (const FunctionDecl *Fn : TC.ThreadFns) {
+      if (!Fn->hasBody() || ConditionsOf.count(Fn))
+        continue;
+      const std::vector<const FunctionDecl *> &Code = M.threadFacts(Fn).Functions;
+      Functions.insert(Code.begin(), Code.end());
+      ConditionsOf[Fn] = wakeConditions(M, Fn, {Code.begin(), Code.end()});
+      for (const FunctionDecl *F : Code)
+        for (const WakeCondition &C : ConditionsOf[Fn])
+          Conditions[F].push_back(&C);
+    }
   std::set<const CallExpr *> Reported;
   for (const FunctionDecl *FD : Functions) {
     const CFG *G = M.cfgOf(FD);
@@ -69,9 +128,37 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     // What each block does, in order, classified once: the worklist visits
     // a block many times, and the macro tests walk expansion chains.
     struct Event {
-      enum KindTy { SleepingState, RunningState, StopTest, Schedule, TimedSleep } Kind;
+      enum KindTy {
+        SleepingState, RunningState, StopTest, Schedule, TimedSleep,
+        ConditionRead, LockTaken, LockDropped
+      } Kind;
       const CallExpr *Call = nullptr;
       SourceLocation StateAt;
+      /// For a state: whether it sleeps at all (for data wake-ups, which
+      /// no TIF_NOTIFY_SIGNAL ends).
+      bool Sleeps = false;
+      const Expr *Read = nullptr;
+      const WakeCondition *Condition = nullptr;
+    };
+    const std::vector<const WakeCondition *> &Conds = Conditions[FD];
+    auto ConditionAt = [&](const Stmt *St) -> const WakeCondition * {
+      if (Conds.empty() || !isa<MemberExpr, DeclRefExpr>(St))
+        return nullptr;
+      std::optional<AccessPath> P = accessPathOf(cast<Expr>(St));
+      if (!P)
+        return nullptr;
+      HandleKey K = HandleKey::of(*P);
+      const WakeCondition *Found = nullptr;
+      for (const WakeCondition *C : Conds)
+        if (C->Place == K)
+          Found = C;
+      // `s->events = 0` consumes the condition; it does not read it.
+      if (Found)
+        for (const DynTypedNode &Parent : M.context().getParents(*St))
+          if (const auto *BO = Parent.get<BinaryOperator>())
+            if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
+              return nullptr;
+      return Found;
     };
     std::vector<std::vector<Event>> Events(G->getNumBlockIDs());
     for (const CFGBlock *B : *G) {
@@ -88,13 +175,25 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
             Events[B->getBlockID()].push_back(
                 {SleepsThroughStop(It->second) ? Event::SleepingState
                                                : Event::RunningState,
-                 nullptr, *W});
+                 nullptr, *W, isSleepingState(It->second)});
+          continue;
+        }
+        if (const WakeCondition *Cond = ConditionAt(St)) {
+          Event E{Event::ConditionRead};
+          E.Read = cast<Expr>(St);
+          E.Condition = Cond;
+          Events[B->getBlockID()].push_back(E);
           continue;
         }
         const auto *C = dyn_cast<CallExpr>(St);
         if (!C)
           continue;
         llvm::StringRef N = calleeName(C);
+        SyncKind LockKind;
+        if (isLockAcquire(N, LockKind))
+          Events[B->getBlockID()].push_back({Event::LockTaken, C});
+        else if (isLockRelease(N, LockKind))
+          Events[B->getBlockID()].push_back({Event::LockDropped, C});
         if (M.isStopTestName(N))
           Events[B->getBlockID()].push_back({Event::StopTest, C, {}});
         else if (N == "schedule")
@@ -105,6 +204,12 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     }
     auto Transfer = [&](const CFGBlock &B, PathState S, bool Report) {
       for (const Event &E : Events[B.getBlockID()]) {
+        if (E.Kind == Event::SleepingState || E.Kind == Event::RunningState) {
+          unsigned Before = S.Data;
+          S.Data = dataAfterState(S.Data, E.Sleeps);
+          if ((S.Data & DataRisky) && !(Before & DataRisky))
+            S.DataStateSet = E.StateAt;
+        }
         switch (E.Kind) {
         case Event::SleepingState:
           S.Bits = afterSleepingState(S.Bits);
@@ -115,11 +220,28 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           // schedule() does not sleep through the stop.
           S.Bits = Settled;
           break;
+        case Event::ConditionRead:
+          S.Data = (S.Data & Locked) | ((S.Data & Locked) ? DataReadLocked : DataRead);
+          S.DataRead = E.Read;
+          S.Condition = E.Condition;
+          break;
+        case Event::LockTaken:
+          S.Data |= Locked;
+          break;
+        case Event::LockDropped:
+          S.Data &= ~unsigned(Locked);
+          if (S.Data & DataReadLocked)
+            S.Data = (S.Data & ~unsigned(DataReadLocked)) | DataRead;
+          break;
         case Event::StopTest:
           S.Bits = afterTest(S.Bits);
           S.Test = E.Call;
           break;
         case Event::Schedule:
+          if (Report && !(S.Bits & Risky) && (S.Data & DataRisky) &&
+              S.Condition && S.DataRead && Reported.insert(E.Call).second)
+            reportLostDataWakeup(E.Call, S.DataRead, S.DataStateSet, *S.Condition, Ctx);
+          S.Data &= Locked;
           if (Report && (S.Bits & Risky) && S.Test &&
               Reported.insert(E.Call).second) {
             diag(Ctx.getSourceManager().getFileLoc(E.Call->getBeginLoc()),
@@ -137,6 +259,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           break;
         case Event::TimedSleep:
           S.Bits = Settled; // Timed: the sleep ends by itself.
+          S.Data &= Locked;
           break;
         }
       }
@@ -154,13 +277,19 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
         if (!SB)
           continue;
         PathState &T = In[SB->getBlockID()];
-        unsigned Before = T.Bits;
+        unsigned Before = T.Bits, DataBefore = T.Data;
         T.Bits |= Out.Bits;
+        T.Data |= Out.Data;
+        if (Out.DataRead && (!T.DataRead || (Out.Data & DataRisky))) {
+          T.DataRead = Out.DataRead;
+          T.Condition = Out.Condition;
+          T.DataStateSet = Out.DataStateSet;
+        }
         if (Out.Test && (!T.Test || (Out.Bits & Risky)))
           T.Test = Out.Test;
         if (Out.StateSet.isValid() && (T.StateSet.isInvalid() || (Out.Bits & Risky)))
           T.StateSet = Out.StateSet;
-        if (T.Bits != Before)
+        if (T.Bits != Before || T.Data != DataBefore)
           WL.enqueueBlock(SB);
       }
     }

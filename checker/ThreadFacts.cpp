@@ -8,7 +8,6 @@
 #include "llvm/ADT/StringSwitch.h"
 
 namespace clang::tidy::kthread {
-namespace {
 
 /// The sync object a call's first argument points to: `&priv->done`,
 /// `&done`, `priv->sem` (a pointer field).
@@ -93,6 +92,8 @@ bool isLockRelease(llvm::StringRef N, SyncKind &K) {
   }
   return false;
 }
+
+namespace {
 
 /// One function's own facts, calls not followed.
 struct OwnFacts {

@@ -29,6 +29,14 @@ struct SyncOp {
   const FunctionDecl *In;    ///< The function it is in.
 };
 
+/// The sync object a call's first argument points to (`&priv->done`,
+/// `priv->sem`), with its spelling; no key for a local.
+std::pair<HandleKey, std::string> syncObject(const CallExpr *C);
+
+/// Calls that take or release a mutex, semaphore or spinlock, by name.
+bool isLockAcquire(llvm::StringRef N, SyncKind &K);
+bool isLockRelease(llvm::StringRef N, SyncKind &K);
+
 /// A wait that kthread_stop() does not end.
 struct BlindWait : SyncOp {
   /// Interruptible: kthread_stop() ends it on kernels from about v6.1 on.

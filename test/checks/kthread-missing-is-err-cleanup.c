@@ -190,3 +190,48 @@ static int armed_probe(struct platform_device *pdev)
 static struct platform_driver armed_driver = {
 	.probe = armed_probe,
 };
+
+//===--- Positive: the own unwind hands the holder's owner to the stopper ===//
+
+// drivers/md/dm-delay.c's delay_ctr() (test/corpus): the failure path calls
+// delay_dtr(ti), which reaches dc through ti->private and stops dc->worker
+// behind a NULL test.
+struct dm_target {
+	void *private;
+};
+
+struct delay_c {
+	struct task_struct *worker;
+};
+
+static void delay_dtr(struct dm_target *ti);
+
+int delay_ctr(struct dm_target *ti)
+{
+	struct delay_c *dc = kzalloc(sizeof(*dc), GFP_KERNEL);
+	int ret;
+
+	if (!dc)
+		return -ENOMEM;
+	ti->private = dc;
+	dc->worker = kthread_create(worker_fn, dc, "dm-delay");
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_create' can stay in 'dc->worker' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'dc->worker' to NULL when creation fails [kthread-missing-is-err]
+	if (IS_ERR(dc->worker)) {
+		ret = PTR_ERR(dc->worker);
+		goto bad;
+	}
+	return 0;
+bad:
+	delay_dtr(ti);
+	return ret;
+}
+
+static void delay_dtr(struct dm_target *ti)
+{
+	struct delay_c *dc = ti->private;
+
+	if (dc->worker)
+		kthread_stop(dc->worker);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+	kfree(dc);
+}

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include <algorithm>
 #include "KthreadModel.h"
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
@@ -122,6 +123,32 @@ TEST(Model, ResolvesThreadFunctionThroughAssignmentsToALocal) {
   for (const FunctionDecl *Fn : M.creations()[0].ThreadFns)
     Names.push_back(Fn->getName().str());
   EXPECT_EQ(Names, (std::vector<std::string>{"a", "b"}));
+}
+
+// rsi's rsi_create_kthread(common, thread, func_ptr, name): the thread
+// function is a parameter, bound by each caller.
+TEST(Model, ResolvesThreadFunctionThroughAWrappersParameter) {
+  auto AST = parse(R"(
+    struct th { struct task_struct *task; };
+    static int tx(void *d) { return 0; }
+    static int rx(void *d) { return 0; }
+    static int start(struct th *t, void *fn, const char *name) {
+      t->task = kthread_run(fn, t, "%s", name);
+      return PTR_ERR_OR_ZERO(t->task);
+    }
+    static int start_named(struct th *t, void *fn) { return start(t, fn, "n"); }
+    int init(struct th *a, struct th *b) {
+      return start(a, tx, "tx") ?: start_named(b, rx);
+    }
+  )");
+  ASSERT_TRUE(AST);
+  KthreadModel M(AST->getASTContext(), {});
+  ASSERT_EQ(M.creations().size(), 1u);
+  std::vector<std::string> Names;
+  for (const FunctionDecl *Fn : M.creations()[0].ThreadFns)
+    Names.push_back(Fn->getName().str());
+  std::sort(Names.begin(), Names.end());
+  EXPECT_EQ(Names, (std::vector<std::string>{"rx", "tx"}));
 }
 
 TEST(Model, DestinationsReturnedAndEscaped) {

@@ -1,0 +1,126 @@
+//===--- WakeConditions.cpp - kthread-lint --------------------------------===//
+
+#include "WakeConditions.h"
+#include "ThreadFacts.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace clang::tidy::kthread {
+namespace {
+
+/// Calls that update the object their arguments point to: list and bit
+/// operations, atomics (`list_add_tail(&w->list, &ubi->works)`).
+bool updatesArguments(llvm::StringRef N) {
+  return N.startswith("list_add") || N.startswith("list_move") ||
+         N.startswith("list_splice") || N == "llist_add" ||
+         N.endswith("set_bit") || N == "test_and_set_bit" ||
+         N.startswith("atomic_set") || N.startswith("atomic_inc") ||
+         N.startswith("atomic_add") || N.startswith("atomic_or") ||
+         N.startswith("kfifo_in") || N.startswith("kfifo_put");
+}
+
+/// wake_up(), wake_up_interruptible(), ... (macros over __wake_up() in the
+/// kernel's headers), not wake_up_process() / wake_up_state().
+bool wakesQueue(llvm::StringRef N) {
+  return N.startswith("__wake_up") ||
+         (N.startswith("wake_up") && N != "wake_up_process" &&
+          N != "wake_up_state" && !N.startswith("wake_up_var") &&
+          !N.startswith("wake_up_bit"));
+}
+
+struct Updates : RecursiveASTVisitor<Updates> {
+  std::vector<std::pair<const Stmt *, AccessPath>> Writes;
+  std::vector<const CallExpr *> Calls;
+  void place(const Stmt *At, const Expr *E) {
+    if (std::optional<AccessPath> P = objectOfArg(E))
+      if (P->Persistent &&
+          (!P->Fields.empty() || (P->Base && P->Base->hasGlobalStorage())))
+        Writes.push_back({At, *P});
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->isAssignmentOp())
+      place(BO, BO->getLHS());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->isIncrementDecrementOp())
+      place(UO, UO->getSubExpr());
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *C) {
+    Calls.push_back(C);
+    if (updatesArguments(calleeName(C)))
+      for (const Expr *Arg : C->arguments())
+        place(C, Arg);
+    return true;
+  }
+};
+
+} // namespace
+
+std::vector<WakeCondition>
+wakeConditions(const KthreadModel &M, const FunctionDecl *ThreadFn,
+               const std::set<const FunctionDecl *> &ThreadCode) {
+  std::vector<WakeCondition> Out;
+  // The thread's handles, and the wait queues it adds itself to.
+  std::set<HandleKey> Handles, Queues;
+  for (const ThreadCreation *TC : M.creationsRunning(ThreadFn)) {
+    if (TC->Key)
+      Handles.insert(TC->Key);
+    Handles.insert(TC->CopiedTo.begin(), TC->CopiedTo.end());
+  }
+  for (const FunctionDecl *F : ThreadCode) {
+    for (const CallExpr *C : callsIn(F->getBody())) {
+      llvm::StringRef N = calleeName(C);
+      if (N.startswith("add_wait_queue") || N.startswith("prepare_to_wait"))
+        if (HandleKey K = syncObject(C).first)
+          Queues.insert(K);
+    }
+    // The thread publishing itself: `skt->thread = current;` (pccardd).
+    Updates Own;
+    Own.TraverseStmt(F->getBody());
+    for (const auto &[At, P] : Own.Writes)
+      if (const auto *BO = dyn_cast<BinaryOperator>(At))
+        if (const auto *C = dyn_cast<CallExpr>(BO->getRHS()->IgnoreParenCasts()))
+          if (calleeName(C) == "get_current")
+            Handles.insert(HandleKey::of(P));
+  }
+  if (Handles.empty() && Queues.empty())
+    return Out;
+
+  const ASTContext &Ctx = M.context();
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::set<HandleKey> Seen;
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const auto *W = dyn_cast<FunctionDecl>(D);
+    if (!W || !W->doesThisDeclarationHaveABody() || ThreadCode.count(W) ||
+        !SM.isWrittenInMainFile(SM.getFileLoc(W->getLocation())))
+      continue;
+    Updates U;
+    U.TraverseStmt(W->getBody());
+    for (const CallExpr *Wake : U.Calls) {
+      llvm::StringRef N = calleeName(Wake);
+      if (Wake->getNumArgs() == 0)
+        continue;
+      bool WakesThread = false;
+      if (N == "wake_up_process") {
+        if (std::optional<AccessPath> P = accessPathOf(Wake->getArg(0)))
+          WakesThread = Handles.count(HandleKey::of(*P)) > 0;
+      } else if (wakesQueue(N)) {
+        WakesThread = Queues.count(syncObject(Wake).first) > 0;
+      }
+      if (!WakesThread)
+        continue;
+      for (const auto &[At, P] : U.Writes) {
+        HandleKey K = HandleKey::of(P);
+        if (Handles.count(K) || Queues.count(K) || !M.reaches(W, At, Wake) ||
+            !Seen.insert(K).second)
+          continue;
+        Out.push_back({K, P.spelling(), Wake, W});
+      }
+    }
+  }
+  return Out;
+}
+
+} // namespace clang::tidy::kthread

@@ -1,0 +1,172 @@
+// RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t
+// RUN: %check_kthread_lint --product=plugin %s kthread-lost-wakeup %t
+
+// Lost wake-ups of ordinary data wakers: another function updates a field
+// and then wakes the thread. Reading the field before the task state is
+// set loses a wake-up that comes in between, on every kernel (no
+// TIF_NOTIFY_SIGNAL ends this sleep). drivers/pcmcia/cs.c's pccardd() after
+// fbb3485f1f93 is the real one (test/corpus).
+
+#include <linux/kernel.h>
+
+void handle(unsigned int events);
+
+struct socket {
+	struct task_struct *thread;
+	spinlock_t lock;
+	unsigned int events;
+};
+
+//===--- Positive: read under the lock, lock dropped, then the state -----===//
+
+static int events_fn(void *data)
+{
+	struct socket *s = data;
+
+	s->thread = current;
+	for (;;) {
+		unsigned int events;
+
+		spin_lock(&s->lock);
+		events = s->events;
+		s->events = 0;
+		spin_unlock(&s->lock);
+		if (events) {
+			handle(events);
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+		// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep through a wake-up here: 's->events' was read before the task state was set, so an update and wake-up from 'post_events' in between are lost until the next one; set the state first, then test 's->events', then call schedule() [kthread-lost-wakeup]
+		// CHECK-MESSAGES: :[[@LINE-12]]:12: note: 's->events' is read here
+		// CHECK-MESSAGES: :[[@LINE-6]]:3: note: and the state is set only here
+		// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'post_events' updates 's->events' and wakes the thread here
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+void post_events(struct socket *s, unsigned int events)
+{
+	spin_lock(&s->lock);
+	s->events |= events;
+	spin_unlock(&s->lock);
+	wake_up_process(s->thread);
+}
+
+int socket_start(struct socket *s)
+{
+	struct task_struct *t = kthread_run(events_fn, s, "events");
+
+	return PTR_ERR_OR_ZERO(t);
+}
+
+//===--- Silent: the state is set under the lock the test holds ----------===//
+
+// drivers/mtd/ubi/wl.c's ubi_thread(): the waker adds work and wakes under
+// the same lock, so it cannot run between the test and the state change.
+struct queue {
+	struct task_struct *task;
+	spinlock_t lock;
+	int pending;
+};
+
+static int queue_fn(void *data)
+{
+	struct queue *q = data;
+
+	while (!kthread_should_stop()) {
+		spin_lock(&q->lock);
+		if (!q->pending) {
+			set_current_state(TASK_INTERRUPTIBLE);
+			spin_unlock(&q->lock);
+			if (kthread_should_stop()) {
+				__set_current_state(TASK_RUNNING);
+				break;
+			}
+			schedule();
+			continue;
+		}
+		q->pending--;
+		spin_unlock(&q->lock);
+	}
+	return 0;
+}
+
+void queue_add(struct queue *q)
+{
+	spin_lock(&q->lock);
+	q->pending++;
+	wake_up_process(q->task);
+	spin_unlock(&q->lock);
+}
+
+int queue_start(struct queue *q)
+{
+	q->task = kthread_run(queue_fn, q, "queue");
+	return PTR_ERR_OR_ZERO(q->task);
+}
+
+//===--- Silent: state first, then the test ------------------------------===//
+
+struct flagged {
+	struct task_struct *task;
+	int flag;
+};
+
+static int flag_fn(void *data)
+{
+	struct flagged *f = data;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		if (!f->flag)
+			schedule();
+		__set_current_state(TASK_RUNNING);
+		f->flag = 0;
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+void flag_set(struct flagged *f)
+{
+	f->flag = 1;
+	wake_up_process(f->task);
+}
+
+int flag_start(struct flagged *f)
+{
+	f->task = kthread_run(flag_fn, f, "flag");
+	return PTR_ERR_OR_ZERO(f->task);
+}
+
+//===--- Silent: a place nobody updates before a wake-up -----------------===//
+
+struct polled {
+	struct task_struct *task;
+	int budget;
+};
+
+static int polled_fn(void *data)
+{
+	struct polled *p = data;
+
+	while (!kthread_should_stop()) {
+		if (p->budget)
+			handle(p->budget);
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule();
+	}
+	return 0;
+}
+
+int polled_start(struct polled *p)
+{
+	p->task = kthread_run(polled_fn, p, "polled");
+	return PTR_ERR_OR_ZERO(p->task);
+}
