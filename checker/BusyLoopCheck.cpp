@@ -26,7 +26,7 @@ bool knownToSleep(llvm::StringRef N) {
 }
 
 /// Functions known not to sleep, whose bodies are not in the translation
-/// unit: printing, atomics, spinlocks, busy-waits, wake-ups.
+/// unit: printing, atomics, spinlocks, trylocks, busy-waits, wake-ups.
 bool knownNotToSleep(llvm::StringRef N) {
   static const llvm::StringSet<> Names = {
       "_printk", "printk", "vprintk", "__warn_printk", "__dynamic_pr_debug",
@@ -49,7 +49,9 @@ bool knownNotToSleep(llvm::StringRef N) {
          N.startswith("__builtin") || N.startswith("rcu_read_") ||
          N.startswith("__rcu_read_") || N.startswith("kasan_") ||
          N.startswith("__kasan") || N.startswith("__tsan") ||
-         N.startswith("__sanitizer_cov") || N.startswith("__ubsan");
+         N.startswith("__sanitizer_cov") || N.startswith("__ubsan") ||
+         // A trylock never waits: mutex_trylock(), down_trylock(), ...
+         N.endswith("_trylock") || N.contains("_trylock_");
 }
 
 class SleepOracle {

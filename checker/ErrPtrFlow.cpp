@@ -169,6 +169,49 @@ static const Expr *comparedWithNull(const BinaryOperator *BO, ASTContext &Ctx) {
   return IsNull(R) ? L : nullptr;
 }
 
+/// `t == ERR_PTR(-ENOMEM)`: the side compared with one error value.
+static const Expr *comparedWithOneError(const BinaryOperator *BO) {
+  const Expr *L = BO->getLHS(), *R = BO->getRHS();
+  auto IsErrPtr = [](const Expr *X) {
+    const auto *C = dyn_cast<CallExpr>(X->IgnoreParenCasts());
+    return C && calleeName(C) == "ERR_PTR";
+  };
+  if (IsErrPtr(L))
+    std::swap(L, R);
+  return IsErrPtr(R) ? L : nullptr;
+}
+
+/// The allocator's own release functions.
+static bool isFreeFunction(llvm::StringRef N) {
+  return N == "kfree" || N == "kvfree" || N == "vfree" ||
+         N == "kfree_sensitive" || N == "devm_kfree" ||
+         N == "kmem_cache_free" || N == "put_device" || N == "kobject_put" ||
+         N == "kref_put" || N == "free_netdev" || N == "kfree_rcu";
+}
+
+/// Whether \p C frees the objects it is passed: a release function of the
+/// allocator, or a function of the file named like one (free, put, release,
+/// destroy) that passes a parameter to one.
+static bool freesItsArguments(const CallExpr *C) {
+  llvm::StringRef N = calleeName(C);
+  if (isFreeFunction(N))
+    return true;
+  if (!(N.contains("free") || N.contains("put") || N.contains("release") ||
+        N.contains("destroy")))
+    return false;
+  const FunctionDecl *FD = C->getDirectCallee();
+  FD = FD ? FD->getDefinition() : nullptr;
+  if (!FD || !FD->hasBody())
+    return true; // Unknown body: trust the name, as before.
+  for (const CallExpr *Inner : callsIn(FD->getBody()))
+    if (isFreeFunction(calleeName(Inner)))
+      for (const Expr *Arg : Inner->arguments())
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg->IgnoreParenCasts()))
+          if (isa<ParmVarDecl>(DRE->getDecl()))
+            return true;
+  return false;
+}
+
 static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
   if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
     return false;
@@ -207,7 +250,8 @@ private:
   void use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
            State &S, ErrPtrFacts *Out);
   void nullTest(const Expr *Test, const Expr *Tested, bool TrueMeansNull,
-                bool Rewritable, State &S, ErrPtrFacts *Out);
+                bool Rewritable, State &S, ErrPtrFacts *Out,
+                bool OneError = false);
   /// Narrows \p S to what holds on the \p Branch edge of \p B's condition;
   /// false when that edge cannot be taken.
   bool refine(const CFGBlock &B, unsigned Branch, State &S);
@@ -453,14 +497,14 @@ void Analysis::use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
 
 void Analysis::nullTest(const Expr *Test, const Expr *Tested,
                         bool TrueMeansNull, bool Rewritable, State &S,
-                        ErrPtrFacts *Out) {
+                        ErrPtrFacts *Out, bool OneError) {
   if (!Out)
     return;
   std::optional<Tracked> V = valueOf(Tested, S);
   if (!V || !(V->Flags & MayBeErr))
     return;
   if (const ThreadCreation *TC = creationOf(V->V))
-    Out->NullTests.push_back({TC, Test, Tested, TrueMeansNull, Rewritable});
+    Out->NullTests.push_back({TC, Test, Tested, TrueMeansNull, Rewritable, OneError});
 }
 
 void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
@@ -522,9 +566,9 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
           B.Flags |= HandedToReader;
     }
     // Freeing or releasing the object that holds a place ends the place:
-    // `kfree(priv)` on the error path after `priv->task = ...`.
-    if (Name.contains("free") || Name.contains("put") ||
-        Name.contains("release") || Name.contains("destroy"))
+    // `kfree(priv)` on the error path after `priv->task = ...`; not
+    // vivid_release_cap_buffers(dev, ...), which releases what dev holds.
+    if (freesItsArguments(C))
       for (const Expr *Arg : C->arguments()) {
         if (std::optional<AccessPath> Obj = objectOfArg(Arg))
           for (auto It = S.Bound.begin(); It != S.Bound.end();)
@@ -580,6 +624,8 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       const Expr *L = comparedWithNull(BO, Ctx);
       if (L && L->getType()->isPointerType())
         nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out);
+      else if ((L = comparedWithOneError(BO)) && L->getType()->isPointerType())
+        nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out, /*OneError=*/true);
     }
     return;
   }

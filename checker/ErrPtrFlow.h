@@ -16,14 +16,16 @@
 namespace clang::tidy::kthread {
 
 struct ErrPtrFacts {
-  /// A NULL test (`!t`, `t == NULL`, `if (t)`, `t ?: x`) on a creation
-  /// result that may still be an ERR_PTR.
+  /// A NULL test (`!t`, `t == NULL`, `if (t)`, `t ?: x`), or a comparison
+  /// with one error value, on a creation result that may still be an ERR_PTR.
   struct NullTest {
     const ThreadCreation *Creation;
     const Expr *Test;   ///< The whole test expression.
     const Expr *Tested; ///< The handle inside it.
     bool TrueMeansNull; ///< `!t`, `t == NULL`: true when NULL.
     bool Rewritable;    ///< `?:` has no IS_ERR() spelling.
+    /// `t == ERR_PTR(-ENOMEM)`: sees one error value, not the others.
+    bool OneError = false;
   };
   /// A creation result passed to a function or dereferenced while it may be
   /// an ERR_PTR.

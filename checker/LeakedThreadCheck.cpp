@@ -88,28 +88,6 @@ bool signalsAny(const KthreadModel &M, const ThreadCreation &TC,
   return false;
 }
 
-/// Functions whose address is taken (callbacks: devm actions, timers,
-/// notifiers, sysfs handlers): when they run is not known here.
-std::set<const FunctionDecl *> addressTaken(ASTContext &Ctx) {
-  struct Refs : RecursiveASTVisitor<Refs> {
-    std::set<const Expr *> Callees;
-    std::set<const FunctionDecl *> Taken;
-    bool VisitCallExpr(CallExpr *C) {
-      Callees.insert(C->getCallee()->IgnoreParenImpCasts());
-      return true;
-    }
-    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-      if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
-        if (!Callees.count(DRE))
-          Taken.insert(FD->getDefinition() ? FD->getDefinition() : FD);
-      return true;
-    }
-  } R;
-  // Calls are visited before their callee's reference (pre-order).
-  R.TraverseDecl(Ctx.getTranslationUnitDecl());
-  return R.Taken;
-}
-
 std::string threadFnName(const ThreadCreation &TC) {
   return TC.ThreadFns.empty()
              ? std::string("the thread")
@@ -130,7 +108,7 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
   std::vector<Lifecycle> Lives = findLifecycles(M);
   if (Lives.empty())
     return;
-  std::set<const FunctionDecl *> Callbacks = addressTaken(Ctx);
+  std::set<const FunctionDecl *> Callbacks = addressTakenFunctions(Ctx);
   for (const Lifecycle &L : Lives) {
     Callbacks.erase(L.Start);
     if (L.Cleanup)

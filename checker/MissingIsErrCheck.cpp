@@ -160,13 +160,29 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   std::set<const FunctionDecl *> Creators;
   for (const ThreadCreation &TC : M.creations())
     Creators.insert(TC.Enclosing);
+  // "The caller owns the unwind" holds in the call tree of init and probe,
+  // whose failure gives the object up. A callback (an ops table's
+  // start_streaming, an open) that fails leaves the object to live on, with
+  // the ERR_PTR in it for the next call and for the stop.
+  std::set<const FunctionDecl *> StartTree, CallbackTree;
+  for (const Lifecycle &L : findLifecycles(M))
+    StartTree.merge(reachable(M, L.Start, CalleeDepth));
+  for (const FunctionDecl *F : addressTakenFunctions(M.context()))
+    if (F->hasBody() && Creators.size() &&
+        Ctx.getSourceManager().isWrittenInMainFile(
+            Ctx.getSourceManager().getFileLoc(F->getLocation())))
+      CallbackTree.merge(reachable(M, F, CalleeDepth));
+  auto outlivesItsFailure = [&](const FunctionDecl *FD) {
+    return CallbackTree.count(FD) && !StartTree.count(FD);
+  };
 
   std::vector<ErrPtrFacts::LeftInStorage> Left;
   // Creations whose wrong NULL test was reported: the root cause, so their
   // other symptoms are not reported again.
   std::set<const ThreadCreation *> NullTested;
   for (const FunctionDecl *FD : Creators) {
-    const ErrPtrFacts &Facts = creationFlow(M, FD, StrictStorage);
+    const ErrPtrFacts &Facts =
+        creationFlow(M, FD, StrictStorage || outlivesItsFailure(FD));
     std::set<const Expr *> Redundant = nullTestsBesideErrTests(FD);
     std::set<const Expr *> Seen;
     for (const ErrPtrFacts::NullTest &NT : Facts.NullTests) {
@@ -179,12 +195,18 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
         continue;
       NullTested.insert(NT.Creation);
       {
-      auto D = diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
-                    "'%0' returns ERR_PTR(-errno) on failure, never NULL: "
-                    "this NULL test cannot see the failure, and the error "
-                    "pointer goes on to be used as a task; test it with "
-                    "IS_ERR()")
-               << NT.Creation->ApiName;
+      auto D = NT.OneError
+                   ? diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
+                          "'%0' fails with more than one error code: this "
+                          "comparison with one of them lets the others (-EINTR "
+                          "when the caller is killed) go on as a task; test it "
+                          "with IS_ERR()")
+                   : diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
+                          "'%0' returns ERR_PTR(-errno) on failure, never NULL: "
+                          "this NULL test cannot see the failure, and the error "
+                          "pointer goes on to be used as a task; test it with "
+                          "IS_ERR()");
+      D << NT.Creation->ApiName;
       std::optional<std::string> Tested = writtenText(NT.Tested, Ctx);
       std::optional<std::string> Whole = writtenText(NT.Test, Ctx);
       if (NT.Rewritable && Tested && Whole) {
@@ -234,8 +256,8 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
 
   // Error pointers left in storage matter where a cleanup lets them through:
   // with a NULL test (`if (priv->task) kthread_stop(priv->task);`), or with
-  // no test of the handle at all, unless it tests a flag the creating
-  // function sets instead.
+  // no test of the handle at all; not when it first tests a flag that the
+  // creating function sets after the creation (ext4's `ext4_li_info = NULL`).
   std::set<HandleKey> Keys;
   std::set<const FunctionDecl *> Readers;
   for (const auto &L : Left) {
@@ -256,9 +278,9 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
       for (const auto &L : Left) {
         if (!(L.Key == G.Key))
           continue;
-        if (!G.PastNullTest &&
-            (!Cleanups.count(FD) ||
-             underFlagTest(M, FD, G.Use, placesAssignedAfter(M, *L.Creation, L.Key))))
+        if (!G.PastNullTest && !Cleanups.count(FD))
+          continue;
+        if (underFlagTest(M, FD, G.Use, placesAssignedAfter(M, *L.Creation, L.Key)))
           continue;
         ReportedKeys.insert(G.Key);
         std::string Place = L.Path.spelling();

@@ -180,6 +180,28 @@ std::set<const FunctionDecl *> reachable(const KthreadModel &M,
   return Seen;
 }
 
+/// Functions whose address is taken (callbacks: devm actions, timers,
+/// notifiers, sysfs handlers): when they run is not known here.
+std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
+  struct Refs : RecursiveASTVisitor<Refs> {
+    std::set<const Expr *> Callees;
+    std::set<const FunctionDecl *> Taken;
+    bool VisitCallExpr(CallExpr *C) {
+      Callees.insert(C->getCallee()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        if (!Callees.count(DRE))
+          Taken.insert(FD->getDefinition() ? FD->getDefinition() : FD);
+      return true;
+    }
+  } R;
+  // Calls are visited before their callee's reference (pre-order).
+  R.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return R.Taken;
+}
+
 std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M,
                                                 unsigned Depth) {
   std::set<const FunctionDecl *> Out;

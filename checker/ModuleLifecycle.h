@@ -43,6 +43,10 @@ std::set<const FunctionDecl *> reachable(const KthreadModel &M,
 std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M,
                                                 unsigned Depth);
 
+/// Functions whose address is taken (callbacks: ops tables, devm actions,
+/// timers, notifiers, sysfs handlers): when they run is not known here.
+std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx);
+
 /// The identifier of \p FD, or empty.
 llvm::StringRef nameOf(const FunctionDecl *FD);
 

@@ -47,6 +47,19 @@ static int producer_fn(void *data)
 	return 0;
 }
 
+/* A trylock never waits: spinning on one spins the CPU (lunatik's
+ * luathread_func() before it sleeps, test/corpus). */
+static struct mutex busy_mutex;
+
+static int trylock_fn(void *data)
+{
+	while (!kthread_should_stop())
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'trylock_fn' tests the stop but never sleeps
+		if (mutex_trylock(&busy_mutex))
+			break;
+	return 0;
+}
+
 #ifdef POLL_IS_KNOWN
 /* With NonSleepingFunctions naming poll_hw_status, this spins. */
 static int poll_fn(void *data)
@@ -125,6 +138,7 @@ void start_all(void)
 	kthread_run(tutorial_fn, NULL, "a");
 	kthread_run(producer_fn, NULL, "b");
 	kthread_run(poll_fn, NULL, "c");
+	kthread_run(trylock_fn, NULL, "t");
 	kthread_run(sleeping_fn, NULL, "d");
 	kthread_run(yielding_fn, NULL, "e");
 	kthread_run(waiting_fn, NULL, "f");

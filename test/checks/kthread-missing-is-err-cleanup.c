@@ -235,3 +235,16 @@ static void delay_dtr(struct dm_target *ti)
 	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
 	kfree(dc);
 }
+
+//===--- Positive: a comparison with one error value ---------------------===//
+
+// drivers/usb/host/max3421-hcd.c before 186e8f2bdba5 (test/corpus).
+int one_error_probe(struct priv *p)
+{
+	p->task = kthread_run(worker_fn, p, "one-error");
+	if (p->task == ERR_PTR(-ENOMEM))
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' fails with more than one error code: this comparison with one of them lets the others (-EINTR when the caller is killed) go on as a task; test it with IS_ERR() [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-3]]:12: note: 'kthread_run' called here
+		return -ENOMEM;
+	return 0;
+}
