@@ -101,6 +101,15 @@ TEST(Model, ResolvesThreadFunctionThroughLocalsAndOpsTables) {
   EXPECT_EQ(M.creations()[0].Dest, Destination::Discarded);
 }
 
+/// The names of the thread functions a creation can run, sorted.
+std::vector<std::string> threadFnNames(const ThreadCreation &TC) {
+  std::vector<std::string> Names;
+  for (const FunctionDecl *Fn : TC.ThreadFns)
+    Names.push_back(Fn->getName().str());
+  std::sort(Names.begin(), Names.end());
+  return Names;
+}
+
 // msp3400's probe: the thread function is picked by assignments to a local.
 TEST(Model, ResolvesThreadFunctionThroughAssignmentsToALocal) {
   auto AST = parse(R"(
@@ -119,10 +128,7 @@ TEST(Model, ResolvesThreadFunctionThroughAssignmentsToALocal) {
   ASSERT_TRUE(AST);
   KthreadModel M(AST->getASTContext(), {});
   ASSERT_EQ(M.creations().size(), 1u);
-  std::vector<std::string> Names;
-  for (const FunctionDecl *Fn : M.creations()[0].ThreadFns)
-    Names.push_back(Fn->getName().str());
-  EXPECT_EQ(Names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(threadFnNames(M.creations()[0]), (std::vector<std::string>{"a", "b"}));
 }
 
 // rsi's rsi_create_kthread(common, thread, func_ptr, name): the thread
@@ -144,11 +150,7 @@ TEST(Model, ResolvesThreadFunctionThroughAWrappersParameter) {
   ASSERT_TRUE(AST);
   KthreadModel M(AST->getASTContext(), {});
   ASSERT_EQ(M.creations().size(), 1u);
-  std::vector<std::string> Names;
-  for (const FunctionDecl *Fn : M.creations()[0].ThreadFns)
-    Names.push_back(Fn->getName().str());
-  std::sort(Names.begin(), Names.end());
-  EXPECT_EQ(Names, (std::vector<std::string>{"rx", "tx"}));
+  EXPECT_EQ(threadFnNames(M.creations()[0]), (std::vector<std::string>{"rx", "tx"}));
 }
 
 TEST(Model, DestinationsReturnedAndEscaped) {
