@@ -160,6 +160,8 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   std::set<const FunctionDecl *> Creators;
   for (const ThreadCreation &TC : M.creations())
     Creators.insert(TC.Enclosing);
+  if (Creators.empty())
+    return;
   // "The caller owns the unwind" holds in the call tree of init and probe,
   // whose failure gives the object up. A callback (an ops table's
   // start_streaming, an open) that fails leaves the object to live on, with
@@ -168,7 +170,7 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
   for (const Lifecycle &L : findLifecycles(M))
     StartTree.merge(reachable(M, L.Start, CalleeDepth));
   for (const FunctionDecl *F : addressTakenFunctions(M.context()))
-    if (F->hasBody() && Creators.size() &&
+    if (F->hasBody() &&
         Ctx.getSourceManager().isWrittenInMainFile(
             Ctx.getSourceManager().getFileLoc(F->getLocation())))
       CallbackTree.merge(reachable(M, F, CalleeDepth));

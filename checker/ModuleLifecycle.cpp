@@ -197,8 +197,13 @@ std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
       return true;
     }
   } R;
-  // Calls are visited before their callee's reference (pre-order).
-  R.TraverseDecl(Ctx.getTranslationUnitDecl());
+  // Calls are visited before their callee's reference (pre-order). Only
+  // the user's code: what the headers' inline functions take the address
+  // of is the kernel's business.
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+    if (SM.isWrittenInMainFile(SM.getFileLoc(D->getLocation())))
+      R.TraverseDecl(D);
   return R.Taken;
 }
 
