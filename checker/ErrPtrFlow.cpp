@@ -503,6 +503,10 @@ void Analysis::nullTest(const Expr *Test, const Expr *Tested,
   std::optional<Tracked> V = valueOf(Tested, S);
   if (!V || !(V->Flags & MayBeErr))
     return;
+  // Past IS_ERR(), telling one error from the others is right:
+  // `if (IS_ERR(t)) { if (t == ERR_PTR(-EINTR)) ...`.
+  if (OneError && !(V->Flags & AnyValid))
+    return;
   if (const ThreadCreation *TC = creationOf(V->V))
     Out->NullTests.push_back({TC, Test, Tested, TrueMeansNull, Rewritable, OneError});
 }

@@ -81,6 +81,18 @@ static int poll_fn(void *data)
 
 //===--- Must stay silent ------------------------------------------------===//
 
+/* A trylock loop that sleeps when the lock is busy (lunatik's
+ * luathread_func() after it, or drivers polling a shared resource). */
+static int trylock_nap_fn(void *data)
+{
+	while (!kthread_should_stop()) {
+		if (mutex_trylock(&busy_mutex))
+			break;
+		msleep(1);
+	}
+	return 0;
+}
+
 static int sleeping_fn(void *data)
 {
 	while (!kthread_should_stop()) {
@@ -139,6 +151,7 @@ void start_all(void)
 	kthread_run(producer_fn, NULL, "b");
 	kthread_run(poll_fn, NULL, "c");
 	kthread_run(trylock_fn, NULL, "t");
+	kthread_run(trylock_nap_fn, NULL, "u");
 	kthread_run(sleeping_fn, NULL, "d");
 	kthread_run(yielding_fn, NULL, "e");
 	kthread_run(waiting_fn, NULL, "f");

@@ -248,3 +248,127 @@ int one_error_probe(struct priv *p)
 		return -ENOMEM;
 	return 0;
 }
+
+//===--- Silent: telling the errors apart after IS_ERR() -----------------===//
+
+int one_error_after_is_err(struct priv *p)
+{
+	p->task = kthread_run(worker_fn, p, "errors");
+	if (IS_ERR(p->task)) {
+		int err = PTR_ERR(p->task);
+
+		if (p->task == ERR_PTR(-EINTR))
+			err = -ERESTARTSYS;
+		p->task = NULL;
+		return err;
+	}
+	return 0;
+}
+
+//===--- Silent: the own unwind resets the field before the reader -------===//
+
+struct delay_ok {
+	struct task_struct *worker;
+};
+
+static void delay_ok_dtr(struct dm_target *ti)
+{
+	struct delay_ok *dc = ti->private;
+
+	if (dc->worker)
+		kthread_stop(dc->worker);
+	kfree(dc);
+}
+
+int delay_ok_ctr(struct dm_target *ti)
+{
+	struct delay_ok *dc = kzalloc(sizeof(*dc), GFP_KERNEL);
+	int ret;
+
+	if (!dc)
+		return -ENOMEM;
+	ti->private = dc;
+	dc->worker = kthread_create(worker_fn, dc, "dm-delay");
+	if (IS_ERR(dc->worker)) {
+		ret = PTR_ERR(dc->worker);
+		dc->worker = NULL;
+		goto bad;
+	}
+	return 0;
+bad:
+	delay_ok_dtr(ti);
+	return ret;
+}
+
+//===--- A callback's failure leaves the object to its next user ---------===//
+
+// drivers/media/i2c/video-i2c.c's start_streaming() before and after the
+// 6.1.188 fix (test/corpus): a vb2 op fails, the device lives on.
+struct stream {
+	struct task_struct *kthread;
+};
+
+struct stream_ops {
+	int (*start)(struct stream *s);
+	void (*stop)(struct stream *s);
+};
+
+static int bad_start_streaming(struct stream *s)
+{
+	if (s->kthread)
+		return 0;
+	s->kthread = kthread_run(worker_fn, s, "stream");
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 's->kthread' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 's->kthread' to NULL when creation fails [kthread-missing-is-err]
+	if (IS_ERR(s->kthread))
+		return PTR_ERR(s->kthread);
+	return 0;
+}
+
+static void stop_streaming(struct stream *s)
+{
+	if (!s->kthread)
+		return;
+	kthread_stop(s->kthread);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+	s->kthread = NULL;
+}
+
+static const struct stream_ops bad_ops = {
+	.start = bad_start_streaming,
+	.stop = stop_streaming,
+};
+
+struct stream_ok {
+	struct task_struct *kthread;
+};
+
+static int good_start_streaming(struct stream_ok *s)
+{
+	int ret;
+
+	if (s->kthread)
+		return 0;
+	s->kthread = kthread_run(worker_fn, s, "stream");
+	ret = PTR_ERR_OR_ZERO(s->kthread);
+	if (ret)
+		s->kthread = NULL;
+	return ret;
+}
+
+static void good_stop_streaming(struct stream_ok *s)
+{
+	if (!s->kthread)
+		return;
+	kthread_stop(s->kthread);
+	s->kthread = NULL;
+}
+
+struct stream_ok_ops {
+	int (*start)(struct stream_ok *s);
+	void (*stop)(struct stream_ok *s);
+};
+
+static const struct stream_ok_ops good_ops = {
+	.start = good_start_streaming,
+	.stop = good_stop_streaming,
+};

@@ -184,6 +184,43 @@ void spin_stop(struct spinning *s)
 
 //===--- Must stay silent ------------------------------------------------===//
 
+/* The lock dropped before the stop (mm/damon/core.c's __damon_stop()). */
+struct spin_ok {
+	struct task_struct *task;
+	spinlock_t lock;
+	int todo;
+};
+
+static int spin_ok_fn(void *data)
+{
+	struct spin_ok *s = data;
+	unsigned long flags;
+
+	while (!kthread_should_stop()) {
+		spin_lock_irqsave(&s->lock, flags);
+		s->todo = 0;
+		spin_unlock_irqrestore(&s->lock, flags);
+		msleep(10);
+	}
+	return 0;
+}
+
+int spin_ok_start(struct spin_ok *s)
+{
+	s->task = kthread_run(spin_ok_fn, s, "kt-spin-ok");
+	return PTR_ERR_OR_ZERO(s->task);
+}
+
+void spin_ok_stop(struct spin_ok *s)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&s->lock, flags);
+	s->todo = -1;
+	spin_unlock_irqrestore(&s->lock, flags);
+	kthread_stop(s->task);
+}
+
 /* The right order: signal, then stop (drivers' usual teardown). */
 struct good {
 	struct task_struct *task;
