@@ -4,55 +4,10 @@
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "llvm/ADT/StringSet.h"
 #include <set>
 
 namespace clang::tidy::kthread {
 namespace {
-
-/// Functions known to sleep, block or yield (or that may: allocation,
-/// freezing, parking).
-bool knownToSleep(llvm::StringRef N) {
-  return N.startswith("schedule") || N.startswith("msleep") ||
-         N.startswith("usleep_range") || N == "ssleep" || N == "fsleep" ||
-         N.startswith("wait_for_") || N.startswith("wait_event") ||
-         N == "prepare_to_wait_event" || N.startswith("_cond_resched") ||
-         N.startswith("cond_resched") || N == "yield" ||
-         N.startswith("mutex_lock") || N == "down" ||
-         N.startswith("down_") || N == "kthread_parkme" ||
-         N == "try_to_freeze" || N == "__refrigerator" ||
-         N == "kthread_freezable_should_stop" || N.startswith("synchronize_") ||
-         N.startswith("flush_") || N == "might_sleep";
-}
-
-/// Functions known not to sleep, whose bodies are not in the translation
-/// unit: printing, atomics, spinlocks, trylocks, busy-waits, wake-ups.
-bool knownNotToSleep(llvm::StringRef N) {
-  static const llvm::StringSet<> Names = {
-      "_printk", "printk", "vprintk", "__warn_printk", "__dynamic_pr_debug",
-      "_dev_info", "_dev_err", "_dev_warn", "_dev_notice", "__dev_printk",
-      "dev_printk", "__wake_up", "__wake_up_sync", "wake_up_process",
-      "complete", "complete_all", "kthread_should_stop", "kthread_should_park",
-      "kthread_should_stop_or_park", "__udelay", "__const_udelay", "__ndelay",
-      "udelay", "mdelay", "ndelay", "__delay", "memcpy", "memset", "memmove",
-      "memcmp", "strlen", "strcmp", "get_random_u32", "get_random_bytes",
-      "prandom_u32", "ktime_get", "ktime_get_ns", "ktime_get_real",
-      "sched_clock", "local_clock", "get_current", "__x86_return_thunk",
-      "__fentry__", "__list_add_valid", "__list_del_entry_valid",
-      "__warn", "warn_slowpath_fmt", "__stack_chk_fail", "__ubsan_handle",
-      "add_timer", "mod_timer", "del_timer", "queue_work_on", "jiffies_to_msecs",
-      "__msecs_to_jiffies", "__usecs_to_jiffies", "preempt_schedule_notrace"};
-  return Names.contains(N) || N.startswith("atomic") ||
-         N.startswith("arch_atomic") || N.startswith("raw_atomic") ||
-         N.startswith("spin_lock") || N.startswith("spin_unlock") ||
-         N.startswith("_raw_spin") || N.startswith("raw_spin") ||
-         N.startswith("__builtin") || N.startswith("rcu_read_") ||
-         N.startswith("__rcu_read_") || N.startswith("kasan_") ||
-         N.startswith("__kasan") || N.startswith("__tsan") ||
-         N.startswith("__sanitizer_cov") || N.startswith("__ubsan") ||
-         // A trylock never waits: mutex_trylock(), down_trylock(), ...
-         N.endswith("_trylock") || N.contains("_trylock_");
-}
 
 class SleepOracle {
 public:
@@ -83,14 +38,14 @@ public:
     if (!Callee || !Callee->getIdentifier())
       return true; // Through a pointer: could be anything.
     llvm::StringRef N = Callee->getName();
-    if (llvm::is_contained(Sleeping, N) || knownToSleep(N))
+    const CallEffects &E = effectsOf(N);
+    if (llvm::is_contained(Sleeping, N) || E.has(effect::Sleeps))
       return true;
-    if (llvm::is_contained(NonSleeping, N) || knownNotToSleep(N))
+    if (llvm::is_contained(NonSleeping, N) || E.has(effect::NeverSleeps))
       return false;
     // Compile-time traps (BUILD_BUG_ON's __compiletime_assert_N,
     // __bad_udelay, __xchg_wrong_size): calls that never run.
-    if (Callee->hasAttr<ErrorAttr>() || N.startswith("__compiletime_assert") ||
-        N.startswith("__bad_") || N.endswith("_wrong_size"))
+    if (Callee->hasAttr<ErrorAttr>() || E.has(effect::CompileTimeError))
       return false;
     const FunctionDecl *Def = Callee->getDefinition();
     if (!Def || !Def->hasBody())

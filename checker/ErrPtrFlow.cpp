@@ -174,19 +174,11 @@ static const Expr *comparedWithOneError(const BinaryOperator *BO) {
   const Expr *L = BO->getLHS(), *R = BO->getRHS();
   auto IsErrPtr = [](const Expr *X) {
     const auto *C = dyn_cast<CallExpr>(X->IgnoreParenCasts());
-    return C && calleeName(C) == "ERR_PTR";
+    return C && effectsOf(calleeName(C)).has(effect::MakesErrPtr);
   };
   if (IsErrPtr(L))
     std::swap(L, R);
   return IsErrPtr(R) ? L : nullptr;
-}
-
-/// The allocator's own release functions.
-static bool isFreeFunction(llvm::StringRef N) {
-  return N == "kfree" || N == "kvfree" || N == "vfree" ||
-         N == "kfree_sensitive" || N == "devm_kfree" ||
-         N == "kmem_cache_free" || N == "put_device" || N == "kobject_put" ||
-         N == "kref_put" || N == "free_netdev" || N == "kfree_rcu";
 }
 
 /// Whether \p C frees the objects it is passed: a release function of the
@@ -194,17 +186,16 @@ static bool isFreeFunction(llvm::StringRef N) {
 /// destroy) that passes a parameter to one.
 static bool freesItsArguments(const CallExpr *C) {
   llvm::StringRef N = calleeName(C);
-  if (isFreeFunction(N))
+  if (effectsOf(N).has(effect::Frees))
     return true;
-  if (!(N.contains("free") || N.contains("put") || N.contains("release") ||
-        N.contains("destroy")))
+  if (!looksLikeRelease(N))
     return false;
   const FunctionDecl *FD = C->getDirectCallee();
   FD = FD ? FD->getDefinition() : nullptr;
   if (!FD || !FD->hasBody())
     return true; // Unknown body: trust the name, as before.
   for (const CallExpr *Inner : callsIn(FD->getBody()))
-    if (isFreeFunction(calleeName(Inner)))
+    if (effectsOf(calleeName(Inner)).has(effect::Frees))
       for (const Expr *Arg : Inner->arguments())
         if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg->IgnoreParenCasts()))
           if (isa<ParmVarDecl>(DRE->getDecl()))
@@ -346,16 +337,13 @@ void Analysis::start(State &S, ValueId V) {
 
 /// Calls that take a handle without starting the thread or keeping it.
 static bool keepsThreadAsleep(llvm::StringRef Name) {
-  if (std::optional<HandleOp> Op = lookupHandleOp(Name))
-    return *Op == HandleOp::Bind || *Op == HandleOp::GetRef ||
-           *Op == HandleOp::PutRef;
+  const CallEffects &E = effectsOf(Name);
+  if (E.Op)
+    return *E.Op == HandleOp::Bind || *E.Op == HandleOp::GetRef ||
+           *E.Op == HandleOp::PutRef;
   // Queueing work on a worker whose task sleeps does not run it.
-  if (Name.startswith("kthread_queue_") || Name == "kthread_flush_worker" ||
-      Name.startswith("kthread_mod_delayed_work"))
-    return true;
-  return isErrPtrAccessor(Name) || Name == "set_user_nice" ||
-         Name.startswith("sched_set") || Name == "kthread_data" ||
-         Name == "kthread_set_per_cpu" || Name == "task_pid_nr";
+  return E.has(effect::LeavesTaskAlone | effect::QueuesWork |
+               effect::ErrAccessor);
 }
 
 void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
@@ -404,10 +392,11 @@ bool Analysis::isErrorCode(const Expr *E, State &S) {
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     llvm::StringRef N = calleeName(C);
     // dev_err_probe(dev, err, fmt, ...) logs and returns err.
-    if (N == "dev_err_probe" && C->getNumArgs() >= 2)
+    const CallEffects &E = effectsOf(N);
+    if (E.has(effect::ReturnsErrorArg) && C->getNumArgs() >= 2)
       return isErrorCode(C->getArg(1), S);
-    return (N == "PTR_ERR" || N == "ERR_CAST" || N == "PTR_ERR_OR_ZERO") &&
-           C->getNumArgs() == 1 && valueOf(C->getArg(0), S);
+    return E.has(effect::ToErrorCode) && C->getNumArgs() == 1 &&
+           valueOf(C->getArg(0), S);
   }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
@@ -543,7 +532,7 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     if (M.creationByCall(C))
       return; // The result is tracked where it is stored.
     llvm::StringRef Name = calleeName(C);
-    if (isErrPtrAccessor(Name) || Name == "__builtin_expect")
+    if (isErrPtrAccessor(Name) || isBranchHint(Name))
       return;
     // A function of this file that reads a maybe-ERR_PTR place: a global,
     // or a field of an object passed to it.
@@ -595,7 +584,7 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
         if (std::optional<Tracked> V = valueOf(C->getArg(I), S))
           start(S, V->V);
       // wake_up_process(worker->task) wakes the worker.
-      if (Name == "wake_up_process")
+      if (lookupHandleOp(Name) == HandleOp::Wake)
         if (const auto *ME =
                 dyn_cast<MemberExpr>(C->getArg(I)->IgnoreParenCasts()))
           if (std::optional<Tracked> V = valueOf(ME->getBase(), S))

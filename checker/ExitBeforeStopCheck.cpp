@@ -19,11 +19,9 @@ namespace {
 /// `stop && x` being true needs the stop, so does `!stop || x` being false
 /// (ocfs2's `while (!(kthread_should_stop() && empty))`).
 /// How a sleep or lock reports that a signal interrupted it.
-enum class SignalReport {
-  None,
-  NonZero,  ///< mutex_lock_interruptible(), msleep_interruptible(), ...
-  Negative, ///< *_interruptible_timeout(): < 0 interrupted, 0 timed out.
-};
+/// NonZero: mutex_lock_interruptible(), msleep_interruptible(), ...;
+/// Negative: *_interruptible_timeout(): < 0 interrupted, 0 timed out.
+using SignalReport = SignalResult;
 
 /// Kernel threads ignore signals unless they allow_signal(); since v6.1
 /// kthread_stop() sets TIF_NOTIFY_SIGNAL. So a sleep or lock interrupted by
@@ -90,28 +88,22 @@ SignalReport signalReportOf(const Expr *E, const ASTContext &Ctx,
                             unsigned Depth) {
   E = E->IgnoreParenImpCasts();
   if (const auto *C = dyn_cast<CallExpr>(E)) {
-    llvm::StringRef N = calleeName(C);
-    N.consume_back("_nested"); // The lockdep spellings.
-    if (N == "mutex_lock_interruptible" || N == "mutex_lock_killable" ||
-        N == "down_interruptible" || N == "down_killable" ||
-        N == "wait_for_completion_interruptible" ||
-        N == "wait_for_completion_killable" || N == "msleep_interruptible")
-      return SignalReport::NonZero;
-    if (N == "wait_for_completion_interruptible_timeout" ||
-        N == "wait_for_completion_killable_timeout")
-      return SignalReport::Negative;
+    if (SignalResult R = effectsOf(calleeName(C)).OnSignal;
+        R != SignalResult::None)
+      return R;
     if (const FunctionDecl *Callee = C->getDirectCallee())
       return helperSignalReport(Callee->getDefinition(), Ctx, Depth);
   }
   if (isa<StmtExpr>(E)) {
-    std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, [](llvm::StringRef N) {
-      return N.startswith("wait_event_interruptible") ||
-             N.startswith("wait_event_killable") ||
-             N.startswith("wait_event_freezable");
-    });
+    auto Interruptible = [](llvm::StringRef N) {
+      const MacroEffects &ME = macroEffectsOf(N);
+      return ME.has(macro::WaitEvent) && (ME.Mode == WaitMode::Interruptible ||
+                                          ME.Mode == WaitMode::Killable);
+    };
+    std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, Interruptible);
     if (!Macro.empty())
-      return llvm::StringRef(Macro).endswith("timeout") ? SignalReport::Negative
-                                                        : SignalReport::NonZero;
+      return macroEffectsOf(Macro).Bounded ? SignalReport::Negative
+                                           : SignalReport::NonZero;
   }
   return SignalReport::None;
 }
@@ -132,8 +124,7 @@ struct LocalFacts {
 /// Calls whose result is never negative although their type is signed:
 /// schedule_timeout() returns `timeout < 0 ? 0 : timeout`.
 bool returnsNonNegative(const CallExpr *C) {
-  llvm::StringRef N = calleeName(C);
-  return N == "schedule_timeout" || N.startswith("schedule_timeout_");
+  return effectsOf(calleeName(C)).has(effect::NonNegative);
 }
 
 /// `t == -ERESTARTSYS` or `t < 0` on a value that is never negative
@@ -503,8 +494,9 @@ std::set<HandleKey> awaitedBeforeStop(const KthreadModel &M, const HandleUse &St
     return Keys;
   std::optional<CFGDomTree> DT;
   for (const CallExpr *C : callsIn(Stop.Enclosing->getBody())) {
-    llvm::StringRef N = calleeName(C);
-    if (N != "wait_for_completion" && N != "wait_for_completion_io")
+    const CallEffects &E = effectsOf(calleeName(C));
+    if (!E.has(effect::Waits) || E.Sync != SyncKind::Completion ||
+        E.Mode != WaitMode::Uninterruptible || E.Bounded)
       continue;
     std::optional<HandleKey> K = completionArg(C);
     auto WaitAt = M.cfgPosition(Stop.Enclosing, C);
@@ -528,8 +520,9 @@ bool exitsBeforeSignalling(const KthreadModel &M, const FunctionDecl *Fn,
     return false;
   bool Signals = false;
   for (const CallExpr *C : callsIn(Fn->getBody())) {
-    llvm::StringRef N = calleeName(C);
-    if (N != "complete" && N != "complete_all")
+    const CallEffects &E = effectsOf(calleeName(C));
+    if (!E.has(effect::Signals) || E.Sync != SyncKind::Completion ||
+        E.has(effect::EndsThread))
       continue;
     std::optional<HandleKey> K = completionArg(C);
     if (!K || !Keys.count(*K))
@@ -651,8 +644,7 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
     Analysis.SignalsAllowed = llvm::any_of(
         M.threadFacts(Fn).Functions, [](const FunctionDecl *F) {
           return llvm::any_of(callsIn(F->getBody()), [](const CallExpr *C) {
-            llvm::StringRef N = calleeName(C);
-            return N == "allow_signal" || N == "allow_kernel_signal";
+            return effectsOf(calleeName(C)).has(effect::AllowsSignals);
           });
         });
     std::vector<unsigned> In = Analysis.run(Fn, *G, CalleeDepth, &NonNull);

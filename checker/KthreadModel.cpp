@@ -124,7 +124,7 @@ const Expr *unwrapCondition(const Expr *E, bool &Negated) {
       continue;
     }
     if (const auto *C = dyn_cast<CallExpr>(E);
-        C && C->getNumArgs() == 2 && calleeName(C) == "__builtin_expect") {
+        C && C->getNumArgs() == 2 && isBranchHint(calleeName(C))) {
       E = C->getArg(0);
       continue;
     }
@@ -172,8 +172,7 @@ static bool isHandleType(QualType T) {
   const auto *RD = PT->getPointeeType()->getAsRecordDecl();
   if (!RD || !RD->getIdentifier())
     return false;
-  llvm::StringRef N = RD->getName();
-  return N == "task_struct" || N == "kthread_worker";
+  return isHandleTypeName(RD->getName());
 }
 
 class ModelBuilder : public RecursiveASTVisitor<ModelBuilder> {

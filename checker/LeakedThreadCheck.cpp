@@ -35,9 +35,7 @@ std::vector<const CallExpr *> callsIn(const std::set<const FunctionDecl *> &Fns)
 /// Ends the thread from inside while handing the module back: the module
 /// reference or the completion it signals is how its unloading waits for it.
 bool isHandOverExit(llvm::StringRef N) {
-  return N == "module_put_and_kthread_exit" ||
-         N == "__module_put_and_kthread_exit" ||
-         N == "kthread_complete_and_exit" || N == "complete_and_exit";
+  return effectsOf(N).has(effect::HandsOver);
 }
 
 /// The completion a call to complete()/wait_for_completion*() names.
@@ -58,15 +56,16 @@ HandleKey completionOf(const CallExpr *C) {
 }
 
 bool isSignal(llvm::StringRef N) {
-  return N == "complete" || N == "complete_all" ||
-         N == "kthread_complete_and_exit" || N == "complete_and_exit";
+  const CallEffects &E = effectsOf(N);
+  return E.has(effect::Signals) && E.Sync == SyncKind::Completion;
 }
 
 /// The completions waited for in \p Fns.
 std::set<HandleKey> waitedIn(const std::set<const FunctionDecl *> &Fns) {
   std::set<HandleKey> Keys;
   for (const CallExpr *C : callsIn(Fns))
-    if (calleeName(C).startswith("wait_for_completion"))
+    if (const CallEffects &E = effectsOf(calleeName(C));
+        E.has(effect::Waits) && E.Sync == SyncKind::Completion)
       if (HandleKey K = completionOf(C))
         Keys.insert(K);
   return Keys;

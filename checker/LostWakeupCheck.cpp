@@ -3,8 +3,7 @@
 #include "LostWakeupCheck.h"
 #include "ThreadFacts.h"
 #include "WakeConditions.h"
-#include "clang/Analysis/Analyses/PostOrderCFGView.h"
-#include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
+#include "Dataflow.h"
 #include <map>
 #include <set>
 
@@ -160,7 +159,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
               return nullptr;
       return Found;
     };
-    std::vector<std::vector<Event>> Events(G->getNumBlockIDs());
+    llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>> EventsAt;
     for (const CFGBlock *B : *G) {
       for (const CFGElement &E : *B) {
         std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
@@ -172,7 +171,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           continue;
         if (std::optional<SourceLocation> W = stateMacroAt(St->getBeginLoc(), Ctx)) {
           if (auto It = States.find(*W); It != States.end())
-            Events[B->getBlockID()].push_back(
+            EventsAt[St].push_back(
                 {SleepsThroughStop(It->second) ? Event::SleepingState
                                                : Event::RunningState,
                  nullptr, *W, isSleepingState(It->second)});
@@ -182,28 +181,48 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           Event E{Event::ConditionRead};
           E.Read = cast<Expr>(St);
           E.Condition = Cond;
-          Events[B->getBlockID()].push_back(E);
+          EventsAt[St].push_back(E);
           continue;
         }
         const auto *C = dyn_cast<CallExpr>(St);
         if (!C)
           continue;
         llvm::StringRef N = calleeName(C);
-        SyncKind LockKind;
-        if (isLockAcquire(N, LockKind))
-          Events[B->getBlockID()].push_back({Event::LockTaken, C});
-        else if (isLockRelease(N, LockKind))
-          Events[B->getBlockID()].push_back({Event::LockDropped, C});
+        const CallEffects &Fx = effectsOf(N);
+        if (Fx.has(effect::Acquires))
+          EventsAt[St].push_back({Event::LockTaken, C});
+        else if (Fx.has(effect::Releases))
+          EventsAt[St].push_back({Event::LockDropped, C});
         if (M.isStopTestName(N))
-          Events[B->getBlockID()].push_back({Event::StopTest, C, {}});
-        else if (N == "schedule")
-          Events[B->getBlockID()].push_back({Event::Schedule, C, {}});
-        else if (N.startswith("schedule_timeout") || N == "schedule_hrtimeout")
-          Events[B->getBlockID()].push_back({Event::TimedSleep, C, {}});
+          EventsAt[St].push_back({Event::StopTest, C, {}});
+        else if (Fx.has(effect::Schedules))
+          EventsAt[St].push_back({Event::Schedule, C, {}});
+        else if (Fx.has(effect::TimedSleep))
+          EventsAt[St].push_back({Event::TimedSleep, C, {}});
       }
     }
-    auto Transfer = [&](const CFGBlock &B, PathState S, bool Report) {
-      for (const Event &E : Events[B.getBlockID()]) {
+    if (EventsAt.empty())
+      continue;
+
+    // Where each path stands between the stop test (or the wake condition's
+    // read), the task state and schedule().
+    struct SleepOrder {
+      using State = PathState;
+      const llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>> &EventsAt;
+      State initial(const CFG &) const {
+        PathState S;
+        S.Bits = Settled;
+        return S;
+      }
+      void transfer(const CFGElement &El, State &S) const {
+        std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
+        auto It = CS ? EventsAt.find(CS->getStmt()) : EventsAt.end();
+        if (It == EventsAt.end())
+          return;
+        for (const Event &E : It->second)
+          apply(E, S);
+      }
+      static void apply(const Event &E, State &S) {
         if (E.Kind == Event::SleepingState || E.Kind == Event::RunningState) {
           unsigned Before = S.Data;
           S.Data = dataAfterState(S.Data, E.Sleeps);
@@ -238,23 +257,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           S.Test = E.Call;
           break;
         case Event::Schedule:
-          if (Report && !(S.Bits & Risky) && (S.Data & DataRisky) &&
-              S.Condition && S.DataRead && Reported.insert(E.Call).second)
-            reportLostDataWakeup(E.Call, S.DataRead, S.DataStateSet, *S.Condition, Ctx);
           S.Data &= Locked;
-          if (Report && (S.Bits & Risky) && S.Test &&
-              Reported.insert(E.Call).second) {
-            diag(Ctx.getSourceManager().getFileLoc(E.Call->getBeginLoc()),
-                 "'schedule()' can sleep forever here: the stop was tested "
-                 "before the task state was set, so a kthread_stop() in "
-                 "between is lost (its wake-up comes before the state change "
-                 "and nothing wakes the thread again); set the state first, "
-                 "then test kthread_should_stop(), then call schedule()");
-            diag(Ctx.getSourceManager().getFileLoc(S.Test->getBeginLoc()),
-                 "the stop is tested here", DiagnosticIDs::Note);
-            diag(S.StateSet, "and the state is set only here",
-                 DiagnosticIDs::Note);
-          }
           S.Bits = Settled;
           break;
         case Event::TimedSleep:
@@ -263,20 +266,12 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           break;
         }
       }
-      return S;
-    };
-    std::vector<PathState> In(G->getNumBlockIDs());
-    In[G->getEntry().getBlockID()].Bits = Settled;
-    PostOrderCFGView POV(G);
-    ForwardDataflowWorklist WL(*G, &POV);
-    WL.enqueueBlock(&G->getEntry());
-    while (const CFGBlock *B = WL.dequeue()) {
-      PathState Out = Transfer(*B, In[B->getBlockID()], false);
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-        const CFGBlock *SB = Succ.getReachableBlock();
-        if (!SB)
-          continue;
-        PathState &T = In[SB->getBlockID()];
+      bool transferBranch(const CFGBlock &, unsigned, State &) const {
+        return true;
+      }
+      /// May-analysis: the union of where paths stand; the sites named in
+      /// messages are those of a risky path where there is one.
+      bool join(State &T, const State &Out) const {
         unsigned Before = T.Bits, DataBefore = T.Data;
         T.Bits |= Out.Bits;
         T.Data |= Out.Data;
@@ -289,13 +284,41 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           T.Test = Out.Test;
         if (Out.StateSet.isValid() && (T.StateSet.isInvalid() || (Out.Bits & Risky)))
           T.StateSet = Out.StateSet;
-        if (T.Bits != Before || T.Data != DataBefore)
-          WL.enqueueBlock(SB);
+        return T.Bits != Before || T.Data != DataBefore;
       }
-    }
-    for (const CFGBlock *B : *G)
-      if (In[B->getBlockID()].Bits)
-        Transfer(*B, In[B->getBlockID()], true);
+    } Order{EventsAt};
+    DataflowResult<PathState> R = runDataflow(*G, Order);
+    if (!R.Complete)
+      continue;
+
+    // The findings: a schedule() reached on a path where the stop test or
+    // the wake condition's read came before the sleeping state.
+    forEachElement(*G, R, Order, [&](const CFGBlock &, unsigned,
+                                     const CFGElement &El, const PathState &S) {
+      std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
+      auto It = CS ? EventsAt.find(CS->getStmt()) : EventsAt.end();
+      if (It == EventsAt.end())
+        return;
+      for (const Event &E : It->second) {
+        if (E.Kind != Event::Schedule)
+          continue;
+        if (!(S.Bits & Risky) && (S.Data & DataRisky) && S.Condition &&
+            S.DataRead && Reported.insert(E.Call).second)
+          reportLostDataWakeup(E.Call, S.DataRead, S.DataStateSet, *S.Condition, Ctx);
+        if ((S.Bits & Risky) && S.Test && Reported.insert(E.Call).second) {
+          diag(Ctx.getSourceManager().getFileLoc(E.Call->getBeginLoc()),
+               "'schedule()' can sleep forever here: the stop was tested "
+               "before the task state was set, so a kthread_stop() in "
+               "between is lost (its wake-up comes before the state change "
+               "and nothing wakes the thread again); set the state first, "
+               "then test kthread_should_stop(), then call schedule()");
+          diag(Ctx.getSourceManager().getFileLoc(S.Test->getBeginLoc()),
+               "the stop is tested here", DiagnosticIDs::Note);
+          diag(S.StateSet, "and the state is set only here",
+               DiagnosticIDs::Note);
+        }
+      }
+    });
   }
 }
 

@@ -110,7 +110,7 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
       // I/O callback) is signalled by code we cannot see; I/O waits end
       // when the I/O does.
       if ((W.Kind != SyncKind::Sleep && !W.Object) ||
-          llvm::StringRef(W.Api).startswith("wait_for_completion_io"))
+          effectsOf(W.Api).has(effect::IoWait))
         continue;
       if (!Signals)
         Signals = signalsInFile(M);

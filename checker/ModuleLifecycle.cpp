@@ -37,16 +37,18 @@ bool fromInitcallMacro(SourceLocation Loc, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   while (Loc.isMacroID()) {
     llvm::StringRef N = Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
-    if (N == "module_init" || N.endswith("initcall"))
+    if (macroEffectsOf(N).has(macro::ModuleInit))
       return true;
     Loc = SM.getImmediateExpansionRange(Loc).getBegin();
   }
   return false;
 }
 
-bool isProbeField(llvm::StringRef N) { return N == "probe" || N == "probe_new"; }
+bool isProbeField(llvm::StringRef N) {
+  return lifecycleRoleOfField(N) == LifecycleRole::Probe;
+}
 bool isRemoveField(llvm::StringRef N) {
-  return N == "remove" || N == "remove_new" || N == "disconnect";
+  return lifecycleRoleOfField(N) == LifecycleRole::Remove;
 }
 
 /// Driver ops initialisers: `{ .probe = foo_probe, .remove = foo_remove }`.
@@ -101,22 +103,21 @@ std::vector<Lifecycle> findLifecycles(const KthreadModel &M) {
   std::vector<Lifecycle> Drivers;
   for (const Decl *D : Decls) {
     if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
-      llvm::StringRef N = nameOf(FD);
-      if (const auto *A = FD->getAttr<AliasAttr>()) {
-        auto It = ByName.find(A->getAliasee());
-        if (It != ByName.end()) {
-          if (N == "init_module")
-            ModInit = It->second;
-          else if (N == "cleanup_module")
-            ModExit = It->second;
-        }
-      }
-      if ((N == "__inittest" || N == "__exittest") && FD->hasBody())
+      LifecycleRole Role = lifecycleRoleOfFunction(nameOf(FD));
+      if (Role != LifecycleRole::ModuleInit && Role != LifecycleRole::ModuleExit)
+        continue;
+      const FunctionDecl *&Slot =
+          Role == LifecycleRole::ModuleInit ? ModInit : ModExit;
+      // `init_module` aliases the init function; `__inittest` returns it.
+      if (const auto *A = FD->getAttr<AliasAttr>())
+        if (auto It = ByName.find(A->getAliasee()); It != ByName.end())
+          Slot = It->second;
+      if (FD->hasBody())
         if (const auto *CS = dyn_cast<CompoundStmt>(FD->getBody()))
           if (!CS->body_empty())
             if (const auto *RS = dyn_cast<ReturnStmt>(CS->body_back()))
               if (const FunctionDecl *F = functionRef(RS->getRetValue()))
-                (N == "__inittest" ? ModInit : ModExit) = F;
+                Slot = F;
       continue;
     }
     const auto *VD = dyn_cast<VarDecl>(D);
@@ -126,11 +127,11 @@ std::vector<Lifecycle> findLifecycles(const KthreadModel &M) {
       llvm::StringRef Sec = S->getName();
       const FunctionDecl *F = functionRef(VD->getInit());
       if (F && F->hasBody()) {
-        if (Sec.startswith(".initcall") ||
-            (Sec == ".discard.addressable" &&
-             fromInitcallMacro(VD->getLocation(), Ctx)))
+        LifecycleRole Role = lifecycleRoleOfSection(
+            Sec, fromInitcallMacro(VD->getLocation(), Ctx));
+        if (Role == LifecycleRole::ModuleInit)
           BuiltinInits.push_back(F);
-        else if (Sec.startswith(".exitcall"))
+        else if (Role == LifecycleRole::ModuleExit)
           BuiltinExit = F;
       }
     }

@@ -27,9 +27,13 @@ static bool startsThread(HandleOp Op) {
 /// Kernels that have kthread_run_worker() no longer wake the worker's task
 /// in kthread_create_worker().
 static bool hasRunWorker(const ASTContext &Ctx) {
-  const IdentifierInfo &II = Ctx.Idents.get("kthread_run_worker");
-  return !Ctx.getTranslationUnitDecl()->lookup(&II).empty() ||
-         Ctx.Idents.get("kthread_run_worker").hasMacroDefinition();
+  for (llvm::StringRef Name : creationNames(CreationKind::RunWorker)) {
+    const IdentifierInfo &II = Ctx.Idents.get(Name);
+    if (!Ctx.getTranslationUnitDecl()->lookup(&II).empty() ||
+        II.hasMacroDefinition())
+      return true;
+  }
+  return false;
 }
 
 void NeverWokenCheck::checkModel(const KthreadModel &M) {

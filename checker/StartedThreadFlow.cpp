@@ -12,16 +12,9 @@ namespace {
 /// Kernel functions that take a task without keeping, starting or stopping
 /// it: the thread stays ours.
 bool leavesThreadAlone(llvm::StringRef Name) {
-  if (isErrPtrAccessor(Name))
-    return true;
-  return Name == "set_user_nice" || Name.startswith("sched_set") ||
-         Name == "kthread_data" || Name == "kthread_set_per_cpu" ||
-         Name == "task_pid_nr" || Name == "task_pid_vnr" ||
-         Name == "task_nice" || Name == "get_task_comm" ||
-         Name == "__get_task_comm" || Name == "set_task_comm" ||
-         Name == "__set_task_comm" || Name == "kthread_bind" ||
-         Name == "kthread_bind_mask" || Name == "set_cpus_allowed_ptr" ||
-         Name == "send_sig" || Name == "wake_up_state";
+  const CallEffects &E = effectsOf(Name);
+  return E.has(effect::ErrAccessor | effect::LeavesTaskAlone) ||
+         E.Op == HandleOp::Bind;
 }
 
 /// Declared in a kernel header (`include/linux/...`), not by the module:
@@ -260,7 +253,9 @@ std::optional<IntFact> Flow::intFactOf(const Expr *RHS,
   if (!E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
     return IntFact{R.Val.getInt().isZero() ? IntFact::Zero : IntFact::NonZero};
   if (const auto *C = dyn_cast<CallExpr>(E))
-    if (calleeName(C) == "PTR_ERR") // Of a pointer that is not NULL.
+    // PTR_ERR() of a pointer that is not NULL.
+    if (effectsOf(calleeName(C)).has(effect::ToErrorCode) &&
+        C->getType()->isIntegerType() && !isErrPtrTest(calleeName(C)))
       return IntFact{IntFact::NonZero};
   if (std::optional<ErrTest> T = errTestOf(E, P))
     return IntFact{IntFact::ErrOf, T->V, T->TrueMeansErr};
@@ -361,7 +356,7 @@ void Flow::call(const CallExpr *C, PathState &P) {
     return;
   }
   llvm::StringRef Name = calleeName(C);
-  if (Name == "__builtin_expect" || leavesThreadAlone(Name))
+  if (isBranchHint(Name) || leavesThreadAlone(Name))
     return;
   if (std::optional<HandleOp> Op = lookupHandleOp(Name)) {
     const ThreadCreation *V = C->getNumArgs() ? valueOf(C->getArg(0), P) : nullptr;
@@ -501,7 +496,7 @@ bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
       return assume(UO->getSubExpr(), !Value, P, Depth + 1);
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     llvm::StringRef Name = calleeName(C);
-    if (Name == "__builtin_expect" && C->getNumArgs() == 2)
+    if (isBranchHint(Name) && C->getNumArgs() == 2)
       return assume(C->getArg(0), Value, P, Depth + 1);
     if (isErrPtrTest(Name) && C->getNumArgs() == 1) {
       if (const ThreadCreation *V = valueOf(C->getArg(0), P))
@@ -509,7 +504,7 @@ bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
       if (std::optional<Place> Pl = placeOf(C->getArg(0), Ctx))
         if (auto It = P.Places.find(*Pl);
             It != P.Places.end() && It->second == NullHandle)
-          return Name == "IS_ERR_OR_NULL" ? Value : !Value;
+          return effectsOf(Name).has(effect::TrueForNull) ? Value : !Value;
     }
     return true;
   }

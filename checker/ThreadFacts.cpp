@@ -1,6 +1,7 @@
 //===--- ThreadFacts.cpp - kthread-lint -----------------------------------===//
 
 #include "ThreadFacts.h"
+#include "Dataflow.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -17,7 +18,8 @@ std::pair<HandleKey, std::string> syncObject(const CallExpr *C) {
   const Expr *E = C->getArg(0)->IgnoreParenCasts();
   // spin_lock_irqsave(l, f) is `f = _raw_spin_lock_irqsave(spinlock_check(l))`.
   if (const auto *Check = dyn_cast<CallExpr>(E))
-    if (calleeName(Check) == "spinlock_check" && Check->getNumArgs() == 1)
+    if (effectsOf(calleeName(Check)).has(effect::LockArgument) &&
+        Check->getNumArgs() == 1)
       E = Check->getArg(0)->IgnoreParenCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_AddrOf)
@@ -56,41 +58,15 @@ std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
 }
 
 bool isLockAcquire(llvm::StringRef N, SyncKind &K) {
-  if (N == "mutex_lock" || N == "mutex_lock_nested" ||
-      N == "mutex_lock_killable" || N == "mutex_lock_io") {
-    K = SyncKind::Mutex;
-    return true;
-  }
-  if (N == "down" || N == "down_killable" || N == "down_read" ||
-      N == "down_write") {
-    K = SyncKind::Semaphore;
-    return true;
-  }
-  if (N.startswith("spin_lock") || N.startswith("raw_spin_lock") ||
-      N == "_raw_spin_lock" || N == "_raw_spin_lock_irq" ||
-      N == "_raw_spin_lock_bh" || N == "_raw_spin_lock_irqsave" ||
-      N == "_raw_spin_lock_irqsave_nested") {
-    K = SyncKind::Spinlock;
-    return !N.contains("trylock") && !N.contains("init");
-  }
-  return false;
+  const CallEffects &E = effectsOf(N);
+  K = E.Sync;
+  return E.has(effect::Acquires);
 }
 
 bool isLockRelease(llvm::StringRef N, SyncKind &K) {
-  if (N == "mutex_unlock") {
-    K = SyncKind::Mutex;
-    return true;
-  }
-  if (N == "up" || N == "up_read" || N == "up_write") {
-    K = SyncKind::Semaphore;
-    return true;
-  }
-  if (N.startswith("spin_unlock") || N.startswith("raw_spin_unlock") ||
-      N.startswith("_raw_spin_unlock")) {
-    K = SyncKind::Spinlock;
-    return true;
-  }
-  return false;
+  const CallEffects &E = effectsOf(N);
+  K = E.Sync;
+  return E.has(effect::Releases);
 }
 
 namespace {
@@ -115,15 +91,11 @@ public:
     SyncKind LK;
     if (isLockAcquire(N, LK))
       Out.F.Locks.push_back(op(C, LK, N));
-    if (N == "wait_for_completion" || N == "wait_for_completion_io" ||
-        N == "wait_for_completion_killable" || N == "wait_for_completion_state")
-      wait(C, SyncKind::Completion, N, false);
-    else if (N == "wait_for_completion_interruptible")
-      wait(C, SyncKind::Completion, N, true);
-    else if (N == "down" || N == "down_killable")
-      wait(C, SyncKind::Semaphore, N, false);
-    else if (N == "down_interruptible")
-      wait(C, SyncKind::Semaphore, N, true);
+    // An unbounded wait on a completion or semaphore.
+    const CallEffects &E = effectsOf(N);
+    if (E.has(effect::Waits) && !E.Bounded &&
+        (E.Sync == SyncKind::Completion || E.Sync == SyncKind::Semaphore))
+      wait(C, E.Sync, N, E.Mode == WaitMode::Interruptible);
     if (const FunctionDecl *Callee = C->getDirectCallee())
       if (const FunctionDecl *Def = Callee->getDefinition())
         if (Def->hasBody() && Def != FD &&
@@ -174,13 +146,13 @@ private:
     std::string Macro = outerMacro(
         S->getBeginLoc(), SM, Ctx.getLangOpts(),
         [](llvm::StringRef N) {
-          return N.startswith("wait_event") || N.startswith("__wait_event") ||
-                 N == "___wait_event" || N.startswith("wait_var_event");
+          return macroEffectsOf(N).has(macro::WaitEvent);
         },
         &Written);
     if (Macro.empty())
       return false;
-    if (llvm::StringRef(Macro).contains("timeout"))
+    const MacroEffects &ME = macroEffectsOf(Macro);
+    if (ME.Bounded)
       return true; // Timed: ends by itself.
     const auto *Body = dyn_cast_or_null<CompoundStmt>(S->getBody());
     if (!Body)
@@ -196,7 +168,7 @@ private:
           if (const auto *VD = dyn_cast<VarDecl>(D))
             if (const auto *C = dyn_cast_or_null<CallExpr>(
                     VD->getInit() ? VD->getInit()->IgnoreParenCasts() : nullptr))
-              if (calleeName(C) == "prepare_to_wait_event")
+              if (effectsOf(calleeName(C)).has(effect::AddsWaiter))
                 Prepare = C;
     }
     if (!Cond || M.testsStop(Cond))
@@ -209,8 +181,7 @@ private:
     W.Loc = Written;
     W.Api = Macro;
     W.In = FD;
-    llvm::StringRef MN = Macro;
-    W.Interruptible = MN.contains("interruptible") || MN.contains("freezable");
+    W.Interruptible = ME.Mode == WaitMode::Interruptible;
     Out.F.Waits.push_back(W);
     return true;
   }
@@ -316,7 +287,7 @@ private:
       const CallExpr *Schedule = nullptr;
       bool Uninterruptible = false, Interruptible = false;
       bool VisitCallExpr(CallExpr *C) {
-        if (calleeName(C) == "schedule" && !Schedule &&
+        if (effectsOf(calleeName(C)).has(effect::Schedules) && !Schedule &&
             !inWaitEventMacro(C->getBeginLoc(), Ctx))
           Schedule = C;
         return true;
@@ -340,7 +311,7 @@ private:
     W.Kind = SyncKind::Sleep;
     W.Call = F.Schedule;
     W.Loc = SM.getFileLoc(F.Schedule->getBeginLoc());
-    W.Api = "schedule";
+    W.Api = calleeName(F.Schedule).str();
     W.In = FD;
     W.Interruptible = !F.Uninterruptible;
     Out.F.Waits.push_back(W);
@@ -390,8 +361,7 @@ private:
 } // namespace
 
 static bool isStateMacro(llvm::StringRef N) {
-  return N == "set_current_state" || N == "__set_current_state" ||
-         N == "set_special_state";
+  return macroEffectsOf(N).has(macro::SetsTaskState);
 }
 
 std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
@@ -412,10 +382,7 @@ std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
 bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx) {
   return !outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
                      [](llvm::StringRef N) {
-                       return N.startswith("wait_event") ||
-                              N.startswith("__wait_event") ||
-                              N.startswith("___wait_event") ||
-                              N.startswith("wait_var_event");
+                       return macroEffectsOf(N).has(macro::WaitEvent);
                      })
               .empty();
 }
@@ -440,8 +407,7 @@ taskStateSets(const KthreadModel &M, const FunctionDecl *FD) {
           !E->getType()->isIntegerType())
         return true;
       if (!enclosingMacro(L, Ctx, [](llvm::StringRef N) {
-             return N.startswith("debug_") || N.startswith("WARN") ||
-                    N == "is_special_task_state";
+             return macroEffectsOf(N).has(macro::DebugCheck);
            }).empty())
         return true;
       Expr::EvalResult R;
@@ -504,7 +470,7 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
       // wake_up(x) is a macro over __wake_up(): name what the user wrote.
       std::string Macro = outerMacro(
           C->getBeginLoc(), SM, LO,
-          [](llvm::StringRef N) { return N.startswith("wake_up"); });
+          [](llvm::StringRef N) { return macroEffectsOf(N).has(macro::WakesQueue); });
       if (!Macro.empty())
         S.Api = Macro;
       S.In = FD;
@@ -514,18 +480,14 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
     }
     bool VisitCallExpr(CallExpr *C) {
       llvm::StringRef N = calleeName(C);
-      SyncKind K;
-      if (N == "complete" || N == "complete_all")
-        add(C, SyncKind::Completion, N, true, false);
-      else if (N.startswith("__wake_up") || N.startswith("wake_up"))
-        if (N != "wake_up_process" && N != "wake_up_state")
-          add(C, SyncKind::WaitQueue, N, true, false);
-      if (N == "up")
-        add(C, SyncKind::Semaphore, N, true, true);
-      else if (isLockRelease(N, K))
-        add(C, K, N, false, true);
-      else if (isLockAcquire(N, K))
-        add(C, K, N, false, false);
+      const CallEffects &E = effectsOf(N);
+      // kthread_complete_and_exit() signals too, but ends the thread.
+      if (E.has(effect::Signals) && !E.has(effect::EndsThread))
+        add(C, E.Sync, N, true, E.has(effect::Releases));
+      else if (E.has(effect::Releases))
+        add(C, E.Sync, N, false, true);
+      else if (E.has(effect::Acquires))
+        add(C, E.Sync, N, false, false);
       return true;
     }
   } Col(FD, M.context().getSourceManager(), M.context().getLangOpts());
@@ -584,51 +546,36 @@ locksHeldAt(const KthreadModel &M, const FunctionDecl *FD, const Stmt *At,
       ByCall[S.Call] = &S;
   if (ByCall.empty())
     return Held;
-  // May-held locks: a forward union dataflow over the CFG. The value is the
-  // acquisition site still unreleased, per lock object.
-  using LockSet = std::map<HandleKey, const SignalSite *>;
-  std::vector<LockSet> In(G->getNumBlockIDs());
-  std::vector<bool> Seen(G->getNumBlockIDs(), false);
-  auto Apply = [&](const CFGBlock &B, LockSet S, unsigned Stop) {
-    unsigned I = 0;
-    for (const CFGElement &E : B) {
-      if (I++ == Stop)
-        break;
-      if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>()) {
-        auto It = ByCall.find(CS->getStmt());
-        if (It == ByCall.end())
-          continue;
-        if (It->second->IsUnlock)
-          S.erase(It->second->Object);
-        else
-          S[It->second->Object] = It->second;
-      }
+  // May-held locks: the acquisition site still unreleased, per lock object.
+  struct MayHeldLocks {
+    using State = std::map<HandleKey, const SignalSite *>;
+    const llvm::DenseMap<const Stmt *, const SignalSite *> &ByCall;
+    State initial(const CFG &) const { return {}; }
+    void transfer(const CFGElement &E, State &S) const {
+      std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+      auto It = CS ? ByCall.find(CS->getStmt()) : ByCall.end();
+      if (It == ByCall.end())
+        return;
+      if (It->second->IsUnlock)
+        S.erase(It->second->Object);
+      else
+        S[It->second->Object] = It->second;
     }
-    return S;
-  };
-  std::vector<const CFGBlock *> Work = {&G->getEntry()};
-  Seen[G->getEntry().getBlockID()] = true;
-  while (!Work.empty()) {
-    const CFGBlock *B = Work.back();
-    Work.pop_back();
-    LockSet Out = Apply(*B, In[B->getBlockID()], ~0u);
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-      const CFGBlock *SB = Succ.getReachableBlock();
-      if (!SB)
-        continue;
-      LockSet &T = In[SB->getBlockID()];
-      size_t Before = T.size();
-      for (const auto &KV : Out)
-        T.insert(KV);
-      if (!Seen[SB->getBlockID()] || T.size() != Before) {
-        Seen[SB->getBlockID()] = true;
-        Work.push_back(SB);
-      }
+    bool transferBranch(const CFGBlock &, unsigned, State &) const {
+      return true;
     }
-  }
-  LockSet AtStop = Apply(*Target->first, In[Target->first->getBlockID()],
-                         Target->second);
-  for (const auto &KV : AtStop)
+    bool join(State &Into, const State &From) const {
+      size_t Before = Into.size();
+      Into.insert(From.begin(), From.end());
+      return Into.size() != Before;
+    }
+  } Locks{ByCall};
+  DataflowResult<MayHeldLocks::State> R = runDataflow(*G, Locks);
+  std::optional<MayHeldLocks::State> AtStop =
+      stateBefore(R, Locks, *Target->first, Target->second);
+  if (!R.Complete || !AtStop)
+    return Held;
+  for (const auto &KV : *AtStop)
     Held.push_back(KV.second);
   return Held;
 }

@@ -15,10 +15,9 @@
 
 namespace clang::tidy::kthread {
 
-/// A completion, wait queue, semaphore or lock, identified as the same global
-/// or the same field of the same record type (never by name).
-enum class SyncKind { Completion, WaitQueue, Semaphore, Mutex, Spinlock, Sleep };
-
+/// An operation on a completion, wait queue, semaphore or lock (SyncKind),
+/// its object identified as the same global or the same field of the same
+/// record type (never by name).
 struct SyncOp {
   SyncKind Kind;
   HandleKey Object;          ///< None when it is neither a global nor a field.
@@ -33,7 +32,7 @@ struct SyncOp {
 /// `priv->sem`), with its spelling; no key for a local.
 std::pair<HandleKey, std::string> syncObject(const CallExpr *C);
 
-/// Calls that take or release a mutex, semaphore or spinlock, by name.
+/// Calls that take or release a mutex, semaphore or spinlock (effectsOf()).
 bool isLockAcquire(llvm::StringRef N, SyncKind &K);
 bool isLockRelease(llvm::StringRef N, SyncKind &K);
 

@@ -8,24 +8,12 @@
 namespace clang::tidy::kthread {
 namespace {
 
-/// Calls that update the object their arguments point to: list and bit
-/// operations, atomics (`list_add_tail(&w->list, &ubi->works)`).
-bool updatesArguments(llvm::StringRef N) {
-  return N.startswith("list_add") || N.startswith("list_move") ||
-         N.startswith("list_splice") || N == "llist_add" ||
-         N.endswith("set_bit") || N == "test_and_set_bit" ||
-         N.startswith("atomic_set") || N.startswith("atomic_inc") ||
-         N.startswith("atomic_add") || N.startswith("atomic_or") ||
-         N.startswith("kfifo_in") || N.startswith("kfifo_put");
-}
-
 /// wake_up(), wake_up_interruptible(), ... (macros over __wake_up() in the
-/// kernel's headers), not wake_up_process() / wake_up_state().
-bool wakesQueue(llvm::StringRef N) {
-  return N.startswith("__wake_up") ||
-         (N.startswith("wake_up") && N != "wake_up_process" &&
-          N != "wake_up_state" && !N.startswith("wake_up_var") &&
-          !N.startswith("wake_up_bit"));
+/// kernel's headers): a wake-up of a wait queue the thread sleeps on, not of
+/// a task or of a variable's or bit's hashed queue.
+bool wakesQueue(const CallEffects &E) {
+  return E.has(effect::Signals) && E.Sync == SyncKind::WaitQueue &&
+         !E.has(effect::ByAddress);
 }
 
 struct Updates : RecursiveASTVisitor<Updates> {
@@ -49,7 +37,8 @@ struct Updates : RecursiveASTVisitor<Updates> {
   }
   bool VisitCallExpr(CallExpr *C) {
     Calls.push_back(C);
-    if (updatesArguments(calleeName(C)))
+    // List and bit operations, atomics (`list_add_tail(&w->list, &ubi->works)`).
+    if (effectsOf(calleeName(C)).has(effect::PublishesData))
       for (const Expr *Arg : C->arguments())
         place(C, Arg);
     return true;
@@ -71,8 +60,7 @@ wakeConditions(const KthreadModel &M, const FunctionDecl *ThreadFn,
   }
   for (const FunctionDecl *F : ThreadCode) {
     for (const CallExpr *C : callsIn(F->getBody())) {
-      llvm::StringRef N = calleeName(C);
-      if (N.startswith("add_wait_queue") || N.startswith("prepare_to_wait"))
+      if (effectsOf(calleeName(C)).has(effect::AddsWaiter))
         if (HandleKey K = syncObject(C).first)
           Queues.insert(K);
     }
@@ -82,7 +70,7 @@ wakeConditions(const KthreadModel &M, const FunctionDecl *ThreadFn,
     for (const auto &[At, P] : Own.Writes)
       if (const auto *BO = dyn_cast<BinaryOperator>(At))
         if (const auto *C = dyn_cast<CallExpr>(BO->getRHS()->IgnoreParenCasts()))
-          if (calleeName(C) == "get_current")
+          if (effectsOf(calleeName(C)).has(effect::CurrentTask))
             Handles.insert(HandleKey::of(P));
   }
   if (Handles.empty() && Queues.empty())
@@ -99,14 +87,14 @@ wakeConditions(const KthreadModel &M, const FunctionDecl *ThreadFn,
     Updates U;
     U.TraverseStmt(W->getBody());
     for (const CallExpr *Wake : U.Calls) {
-      llvm::StringRef N = calleeName(Wake);
+      const CallEffects &E = effectsOf(calleeName(Wake));
       if (Wake->getNumArgs() == 0)
         continue;
       bool WakesThread = false;
-      if (N == "wake_up_process") {
+      if (E.Op == HandleOp::Wake) {
         if (std::optional<AccessPath> P = accessPathOf(Wake->getArg(0)))
           WakesThread = Handles.count(HandleKey::of(*P)) > 0;
-      } else if (wakesQueue(N)) {
+      } else if (wakesQueue(E)) {
         WakesThread = Queues.count(syncObject(Wake).first) > 0;
       }
       if (!WakesThread)

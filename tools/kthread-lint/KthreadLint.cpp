@@ -11,6 +11,7 @@
 #include "ClangTidyOptions.h"
 #include "CompilerFlags.h"
 #include "Findings.h"
+#include "KthreadApi.h"
 #include "OutputFormats.h"
 #include "Runner.h"
 #include "ZeroConfig.h"
@@ -76,6 +77,11 @@ cl::opt<std::string> ExportFixes(
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the enabled checks and exit"),
                          cl::cat(Category));
+cl::opt<bool> ListApi(
+    "list-api",
+    cl::desc("Print the kernel functions and macros the checks understand, "
+             "with their effects, and exit"),
+    cl::cat(Category));
 cl::opt<std::string> HeaderFilter(
     "header-filter",
     cl::desc("Regex of headers whose findings are shown (default: none)"),
@@ -360,6 +366,10 @@ int main(int argc, const char **argv) {
 
   SmallString<256> Cwd;
   sys::fs::current_path(Cwd);
+  if (ListApi) {
+    clang::tidy::kthread::printApiTable(outs());
+    return NoFindings;
+  }
   if (ListChecks) {
     std::string Probe = Inputs.empty() ? (Cwd + "/probe.c").str() : Inputs[0];
     std::vector<std::string> Names =
