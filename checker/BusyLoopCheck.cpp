@@ -1,6 +1,7 @@
 //===--- BusyLoopCheck.cpp - kthread-lint ---------------------------------===//
 
 #include "BusyLoopCheck.h"
+#include "StopConditions.h"
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -110,7 +111,8 @@ void BusyLoopCheck::checkModel(const KthreadModel &M) {
       // Loops of macros (wait_event's own) are not the user's.
       if (L.isMacroID() && !SM.isMacroArgExpansion(L))
         continue;
-      if (!M.testsStop(Loop) || Oracle.maySleep(Loop))
+      // A loop the stop does not end is missing-should-stop's.
+      if (!M.stops().leavesOnStop(F, {Loop}) || Oracle.maySleep(Loop))
         continue;
       if (!Reported.insert(SM.getFileLoc(L)).second)
         continue;

@@ -158,6 +158,7 @@ struct ModelConfig {
 
 struct ThreadFacts;
 struct ErrPtrFacts;
+class StopConditions;
 
 class KthreadModel {
 public:
@@ -203,6 +204,8 @@ public:
   bool testsStop(const Stmt *S, unsigned Depth = 3) const;
   bool functionTestsStop(const FunctionDecl *FD, unsigned Depth = 3) const;
   bool isStopTestName(llvm::StringRef Name) const;
+  /// The stop-condition reasoner (StopConditions.h), made on first use.
+  const StopConditions &stops() const;
 
   /// True when, in \p FD's CFG, some path leads from \p From to \p To
   /// (both evaluated statements of \p FD).
@@ -242,6 +245,7 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
+  mutable std::unique_ptr<StopConditions> Stops;
   mutable llvm::DenseMap<const FunctionDecl *,
                          std::unique_ptr<llvm::DenseMap<SourceLocation, unsigned>>>
       TaskStates;

@@ -94,12 +94,22 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
     for (const ForeverLoop &L : F.Loops) {
       if (!Reported.insert(L.Loc).second)
         continue;
-      diag(L.Loc, "this loop in the function of a stopped thread never tests "
-                  "kthread_should_stop() and nothing else ends it: "
-                  "kthread_stop() will wait forever for '%0' to return, "
-                  "hanging its caller (rmmod, remove) in D state; test "
-                  "kthread_should_stop() in the loop condition")
-          << Fn->getName();
+      if (L.DeadTest) {
+        diag(L.Loc, "this loop goes on when kthread_should_stop() is true: "
+                    "kthread_stop() waits forever for '%0' to return")
+            << Fn->getName();
+        diag(M.context().getSourceManager().getFileLoc(L.DeadTest->getBeginLoc()),
+             "the stop is tested here, but no path from its true branch "
+             "leaves the loop",
+             DiagnosticIDs::Note);
+      } else {
+        diag(L.Loc, "this loop in the function of a stopped thread never tests "
+                    "kthread_should_stop() and nothing else ends it: "
+                    "kthread_stop() will wait forever for '%0' to return, "
+                    "hanging its caller (rmmod, remove) in D state; test "
+                    "kthread_should_stop() in the loop condition")
+            << Fn->getName();
+      }
       NoteCaller(L.In);
       NoteStop();
     }

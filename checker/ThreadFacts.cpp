@@ -2,6 +2,7 @@
 
 #include "ThreadFacts.h"
 #include "Dataflow.h"
+#include "StopConditions.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -260,16 +261,20 @@ private:
   void loop(const Stmt *S, const Expr *Cond, const Stmt *Body) {
     if (!userWritten(S))
       return;
-    if (M.testsStop(S))
+    const Expr *DeadTest = nullptr;
+    if (M.stops().leavesOnStop(FD, {S}, &DeadTest))
       return;
     if (alwaysTrue(Cond)) {
       ExitFinder EF;
       EF.TraverseStmt(const_cast<Stmt *>(Body));
       EF.finish();
       if (!EF.Exits)
-        Out.F.Loops.push_back({S, SM.getFileLoc(S->getBeginLoc()), FD});
+        Out.F.Loops.push_back(
+            {S, SM.getFileLoc(S->getBeginLoc()), FD, DeadTest});
       return;
     }
+    if (DeadTest)
+      return; // Tests the stop; whether its condition ends it is not known.
     // A loop on some other condition that sleeps uninterruptibly: the wake-up
     // of kthread_stop() finds the condition unchanged and it sleeps again.
     scheduleLoop(S);
@@ -333,18 +338,21 @@ private:
         auto It = Labels.find(G->getLabel());
         if (It != Labels.end() && userWritten(G)) {
           ExitFinder EF;
-          bool Stops = false;
-          for (unsigned J = It->second; J < I; ++J) {
+          llvm::SmallVector<const Stmt *, 8> Region;
+          for (unsigned J = It->second; J <= I; ++J)
+            Region.push_back(Children[J]);
+          for (unsigned J = It->second; J < I; ++J)
             EF.TraverseStmt(const_cast<Stmt *>(Children[J]));
-            Stops |= M.testsStop(Children[J]);
-          }
+          const Expr *DeadTest = nullptr;
+          bool Stops = M.stops().leavesOnStop(FD, Region, &DeadTest);
           for (unsigned J = It->second; J < I; ++J)
             if (const auto *L = dyn_cast<LabelStmt>(Children[J]))
               EF.Inside.insert(L->getDecl());
           EF.finish();
           if (!EF.Exits && !Stops)
             Out.F.Loops.push_back(
-                {G, SM.getFileLoc(Children[It->second]->getBeginLoc()), FD});
+                {G, SM.getFileLoc(Children[It->second]->getBeginLoc()), FD,
+                 DeadTest});
         }
       }
       ++I;

@@ -42,12 +42,14 @@ struct BlindWait : SyncOp {
   bool Interruptible = false;
 };
 
-/// A loop that nothing but kthread_should_stop() could end, and that never
-/// tests it.
+/// A loop that nothing but kthread_should_stop() could end, and that is not
+/// left when the stop is requested (StopConditions::leavesOnStop()).
 struct ForeverLoop {
   const Stmt *Loop;
   SourceLocation Loc;
   const FunctionDecl *In;
+  /// A stop test in the loop whose stop branch stays in it, if any.
+  const Expr *DeadTest = nullptr;
 };
 
 struct ThreadFacts {

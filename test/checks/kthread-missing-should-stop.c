@@ -126,6 +126,123 @@ void goto_start_stop(void)
 	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'goto_fn' to return
 }
 
+//===--- Rule 1b: loops that test the stop but are not left on it --------===//
+
+/* The test's result is thrown away: the loop sleeps again after the stop. */
+static int dead_test_fn(void *data)
+{
+	for (;;) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop goes on when kthread_should_stop() is true: kthread_stop() waits forever for 'dead_test_fn' to return [kthread-missing-should-stop]
+		if (kthread_should_stop())
+		// CHECK-MESSAGES: :[[@LINE-1]]:7: note: the stop is tested here, but no path from its true branch leaves the loop
+			;
+		do_work();
+		msleep(100);
+	}
+	return 0;
+}
+
+static struct task_struct *dead_task;
+
+int dead_start(void)
+{
+	dead_task = kthread_run(dead_test_fn, NULL, "kt-dead");
+	return PTR_ERR_OR_ZERO(dead_task);
+}
+
+void dead_stop(void)
+{
+	kthread_stop(dead_task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'dead_test_fn' to return
+}
+
+/* The stop only ends the inner wait: the outer loop waits again at once. */
+static DECLARE_WAIT_QUEUE_HEAD(dead_wq);
+static int inner_only_fn(void *data)
+{
+	while (1) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop goes on when kthread_should_stop() is true: kthread_stop() waits forever for 'inner_only_fn' to return [kthread-missing-should-stop]
+		// CHECK-MESSAGES: :[[@LINE+1]]:52: note: the stop is tested here, but no path from its true branch leaves the loop
+		wait_event_interruptible(dead_wq, have_work() || kthread_should_stop());
+		do_work();
+	}
+	return 0;
+}
+
+static struct task_struct *inner_task;
+
+int inner_start(void)
+{
+	inner_task = kthread_run(inner_only_fn, NULL, "kt-inner");
+	return PTR_ERR_OR_ZERO(inner_task);
+}
+
+void inner_stop(void)
+{
+	kthread_stop(inner_task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'inner_only_fn' to return
+}
+
+/* Silent: the stop leaves through a goto, a return, or a local holding it. */
+static int goto_out_fn(void *data)
+{
+	for (;;) {
+		if (kthread_should_stop())
+			goto out;
+		do_work();
+		msleep(10);
+	}
+out:
+	return 0;
+}
+
+static int stop_var_fn(void *data)
+{
+	bool stop = false;
+
+	while (1) {
+		do_work();
+		msleep(10);
+		stop = kthread_should_stop();
+		if (stop)
+			break;
+	}
+	return 0;
+}
+
+/* Silent: the test's result goes to a caller we read no further. */
+static int consume(bool stop)
+{
+	return stop ? 1 : 0;
+}
+
+static int passed_on_fn(void *data)
+{
+	for (;;) {
+		if (consume(kthread_should_stop()))
+			return 0;
+		msleep(10);
+	}
+}
+
+static struct task_struct *leaving_tasks[3];
+
+int leaving_start(void)
+{
+	leaving_tasks[0] = kthread_run(goto_out_fn, NULL, "kt-goto");
+	leaving_tasks[1] = kthread_run(stop_var_fn, NULL, "kt-var");
+	leaving_tasks[2] = kthread_run(passed_on_fn, NULL, "kt-passed");
+	return 0;
+}
+
+void leaving_stop(void)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		kthread_stop(leaving_tasks[i]);
+}
+
 //===--- Rule 2: waits kthread_stop() does not end -----------------------===//
 
 struct waiter {
