@@ -27,6 +27,7 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace clang::tidy::kthread {
@@ -138,6 +139,76 @@ stateOnEdge(const DataflowResult<typename Analysis::State> &R, Analysis &A,
   if (S && !A.transferBranch(B, SuccIndex, *S))
     S.reset();
   return S;
+}
+
+//===--- Path-sensitive mode ----------------------------------------------===//
+//
+// For the questions a join would blur (that `err` is non-zero exactly where
+// IS_ERR(t) was true, that two tests of `priv->started` take the same
+// branch), the same analysis interface runs without join: each distinct
+// state is carried on its own, states equal at a block are followed once.
+// The analysis's State needs operator<; join() is not used.
+
+/// How many (block, state) visits a path-sensitive run may make.
+constexpr unsigned PathVisitsBudget = 20000;
+
+template <typename State> struct PathResult {
+  /// The distinct states reaching each block's entry, by block ID.
+  std::vector<std::set<State>> In;
+  /// False when the budget ran out: no conclusion may be drawn.
+  bool Complete = true;
+};
+
+template <typename Analysis>
+PathResult<typename Analysis::State>
+runPathSensitive(const CFG &G, Analysis &A,
+                 unsigned Budget = PathVisitsBudget) {
+  using State = typename Analysis::State;
+  PathResult<State> R;
+  R.In.resize(G.getNumBlockIDs());
+  std::vector<std::pair<const CFGBlock *, State>> Work;
+  Work.push_back({&G.getEntry(), A.initial(G)});
+  while (!Work.empty()) {
+    auto [B, S] = std::move(Work.back());
+    Work.pop_back();
+    if (!R.In[B->getBlockID()].insert(S).second)
+      continue;
+    if (Budget-- == 0) {
+      R.Complete = false;
+      return R;
+    }
+    for (const CFGElement &E : *B)
+      A.transfer(E, S);
+    unsigned Index = 0;
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+      unsigned SuccIndex = Index++;
+      const CFGBlock *SB = Succ.getReachableBlock();
+      if (!SB)
+        continue;
+      State Edge = S;
+      if (A.transferBranch(*B, SuccIndex, Edge))
+        Work.push_back({SB, std::move(Edge)});
+    }
+  }
+  return R;
+}
+
+/// Calls \p Visit(Block, ElementIndex, Element, StateBefore) for every
+/// element on every distinct path state of every block, then
+/// \p AtEnd(Block, StateAfterLastElement).
+template <typename Analysis, typename Visitor, typename EndVisitor>
+void forEachPathElement(const CFG &G,
+                        const PathResult<typename Analysis::State> &R,
+                        Analysis &A, Visitor Visit, EndVisitor AtEnd) {
+  for (const CFGBlock *B : G)
+    for (typename Analysis::State S : R.In[B->getBlockID()]) {
+      unsigned I = 0;
+      for (const CFGElement &E : *B) {
+        Visit(*B, I++, E, static_cast<const typename Analysis::State &>(S));
+        A.transfer(E, S);
+      }
+      AtEnd(*B, static_cast<const typename Analysis::State &>(S));
+    }
 }
 
 } // namespace clang::tidy::kthread

@@ -1,12 +1,11 @@
 //===--- ErrPtrFlow.cpp - kthread-lint ------------------------------------===//
 
 #include "ErrPtrFlow.h"
+#include "Dataflow.h"
 #include "ThreadFacts.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Attr.h"
-#include "clang/Analysis/Analyses/PostOrderCFGView.h"
-#include "clang/Analysis/FlowSensitive/DataflowWorklist.h"
 #include <map>
 #include <set>
 
@@ -217,8 +216,30 @@ public:
 
   void run(const FunctionDecl *FD, ErrPtrFacts &Out);
 
+  // The dataflow driver's interface (Dataflow.h).
+  using State = kthread::State;
+  State initial(const CFG &) const {
+    State S;
+    S.Reached = true;
+    return S;
+  }
+  void transfer(const CFGElement &E, State &S) {
+    if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
+      element(CS->getStmt(), S, nullptr);
+  }
+  bool transferBranch(const CFGBlock &B, unsigned Succ, State &S);
+  bool join(State &Into, const State &From) const {
+    State Before = Into;
+    Into.join(From);
+    return !(Into == Before);
+  }
+
 private:
-  void transfer(const CFGBlock &B, State &S, ErrPtrFacts *Out);
+  /// The elements of \p B and its branch's NULL test, recording findings.
+  void replayBlock(const CFGBlock &B, State &S, ErrPtrFacts *Out);
+  /// C has no pointer-to-bool conversion in `if (t)`, `t && x`: the handle
+  /// itself is the condition.
+  void branchNullTest(const CFGBlock &B, State &S, ErrPtrFacts *Out);
   void element(const Stmt *E, State &S, ErrPtrFacts *Out);
   struct Tracked {
     ValueId V;
@@ -681,12 +702,14 @@ bool Analysis::refine(const CFGBlock &B, unsigned Branch, State &S) {
   return true;
 }
 
-void Analysis::transfer(const CFGBlock &B, State &S, ErrPtrFacts *Out) {
+void Analysis::replayBlock(const CFGBlock &B, State &S, ErrPtrFacts *Out) {
   for (const CFGElement &E : B)
     if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
       element(CS->getStmt(), S, Out);
-  // C has no pointer-to-bool conversion in `if (t)`, `t && x`: the handle
-  // itself is the condition.
+  branchNullTest(B, S, Out);
+}
+
+void Analysis::branchNullTest(const CFGBlock &B, State &S, ErrPtrFacts *Out) {
   if (B.succ_size() == 2 && B.getTerminatorStmt() &&
       !isa<SwitchStmt>(B.getTerminatorStmt()))
     if (const auto *Cond = branchCondition(B))
@@ -695,50 +718,33 @@ void Analysis::transfer(const CFGBlock &B, State &S, ErrPtrFacts *Out) {
         nullTest(Cond, Cond, false, true, S, Out);
 }
 
+bool Analysis::transferBranch(const CFGBlock &B, unsigned Succ, State &S) {
+  // BUG(), panic(), kthread_exit(): the function does not return here.
+  const CFGBlock *SB = (B.succ_begin() + Succ)->getReachableBlock();
+  if (SB && SB == &B.getParent()->getExit() && B.hasNoReturnElement())
+    return false;
+  branchNullTest(B, S, nullptr);
+  return refine(B, Succ, S);
+}
+
 void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
   const CFG *G = M.cfgOf(FD);
   if (!G)
     return;
-  std::vector<State> In(G->getNumBlockIDs());
-  In[G->getEntry().getBlockID()].Reached = true;
-  PostOrderCFGView POV(G);
-  ForwardDataflowWorklist WL(*G, &POV);
-  WL.enqueueBlock(&G->getEntry());
-  // The lattice is finite (bits only grow, bindings only shrink), so this
-  // terminates; the bound guards against surprises on huge functions.
-  unsigned Budget = 64 * G->getNumBlockIDs() + 1024;
-  while (const CFGBlock *B = WL.dequeue()) {
-    if (Budget-- == 0)
-      break;
-    State S = In[B->getBlockID()];
-    transfer(*B, S, nullptr);
-    unsigned I = 0;
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-      unsigned Branch = I++;
-      if (!Succ.getReachableBlock())
-        continue;
-      // BUG(), panic(), kthread_exit(): the function does not return here.
-      if (Succ.getReachableBlock() == &G->getExit() && B->hasNoReturnElement())
-        continue;
-      State SS = S;
-      if (!refine(*B, Branch, SS))
-        continue;
-      State &Target = In[Succ->getBlockID()];
-      State Joined = Target;
-      Joined.join(SS);
-      if (!(Joined == Target)) {
-        Target = std::move(Joined);
-        WL.enqueueBlock(Succ.getReachableBlock());
-      }
-    }
+  // The lattice is finite (bits only grow, bindings only shrink); the
+  // driver's budget guards against surprises on huge functions.
+  DataflowResult<State> R = runDataflow(*G, *this);
+  if (!R.Complete) {
+    Out.Complete = false;
+    return;
   }
   // Report from the fixpoint.
-  for (const CFGBlock *B : *G) {
-    State S = In[B->getBlockID()];
-    if (S.Reached)
-      transfer(*B, S, &Out);
-  }
-  const State &Exit = In[G->getExit().getBlockID()];
+  for (const CFGBlock *B : *G)
+    if (std::optional<State> S = R.at(*B))
+      replayBlock(*B, *S, &Out);
+  if (!R.at(G->getExit()))
+    return;
+  const State &Exit = *R.at(G->getExit());
   std::map<const ThreadCreation *, ErrPtrFacts::NotStarted> Sleeping;
   for (const auto &[P, Bd] : Exit.Bound) {
     const ThreadCreation *TC = creationOf(Bd.V);

@@ -63,6 +63,9 @@ struct ErrPtrFacts {
     std::vector<HandleKey> StoredIn;
   };
 
+  /// False when the function was too large to analyse: then the lists
+  /// are empty and no check may conclude anything.
+  bool Complete = true;
   std::vector<NullTest> NullTests;
   std::vector<NotStarted> NotStartedAtExit;
   std::vector<UnsafeUse> UnsafeUses;

@@ -1,6 +1,7 @@
 //===--- StartedThreadFlow.cpp - kthread-lint -----------------------------===//
 
 #include "StartedThreadFlow.h"
+#include "Dataflow.h"
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -161,13 +162,22 @@ public:
       : M(M), Ctx(M.context()), FD(FD) {}
   void run(StartedThreadFacts &Out);
 
+  // The path-sensitive driver's interface (Dataflow.h).
+  using State = PathState;
+  PathState initial(const CFG &) const { return {}; }
+  void transfer(const CFGElement &E, PathState &P) {
+    if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
+      element(CS->getStmt(), P);
+  }
+  bool transferBranch(const CFGBlock &B, unsigned Succ, PathState &P);
+
 private:
   struct Cond {
     llvm::FoldingSetNodeID ID;
     std::vector<AccessPath> Atoms;
   };
 
-  void element(const Stmt *S, PathState &P, StartedThreadFacts &Out);
+  void element(const Stmt *S, PathState &P);
   void call(const CallExpr *C, PathState &P);
   void assign(const Expr *LHS, const Expr *RHS, PathState &P);
   void handOver(const ThreadCreation *V, PathState &P) {
@@ -611,13 +621,12 @@ void Flow::record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
   }
 }
 
-void Flow::element(const Stmt *S, PathState &P, StartedThreadFacts &Out) {
+void Flow::element(const Stmt *S, PathState &P) {
   if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
-    ReturnKind K = returnKind(RS->getRetValue(), P);
+    returnKind(RS->getRetValue(), P);
     // A handle returned is the caller's.
     if (const Expr *RV = RS->getRetValue())
       handOver(valueOf(RV, P), P);
-    record(RS, K, P, Out);
     return;
   }
   if (const auto *DS = dyn_cast<DeclStmt>(S)) {
@@ -650,67 +659,58 @@ void Flow::element(const Stmt *S, PathState &P, StartedThreadFacts &Out) {
         invalidate(*AP, P);
 }
 
+bool Flow::transferBranch(const CFGBlock &B, unsigned Succ, PathState &P) {
+  const Stmt *T = B.getTerminatorStmt();
+  const Expr *Cnd = branchCondition(B);
+  if (B.succ_size() != 2 || !T || !Cnd || isa<SwitchStmt>(T))
+    return true;
+  // The block of `if (a && b)` that tests b: a is already decided.
+  while (const auto *BO = dyn_cast<BinaryOperator>(Cnd->IgnoreParenImpCasts())) {
+    if (!BO->isLogicalOp() || isa<BinaryOperator>(T))
+      break;
+    Cnd = BO->getRHS();
+  }
+  return assume(Cnd, /*Value=*/Succ == 0, P);
+}
+
 void Flow::run(StartedThreadFacts &Out) {
   const CFG *G = M.cfgOf(FD);
   if (!G)
     return;
-  struct Item {
-    const CFGBlock *B;
-    PathState S;
-  };
-  std::vector<Item> Work;
-  std::vector<std::set<PathState>> Visited(G->getNumBlockIDs());
-  Work.push_back({&G->getEntry(), PathState{}});
-  // Paths are not joined: the budget bounds the work on large functions,
+  // Paths are not joined; the budget bounds the work on large functions,
   // and when it runs out the facts are marked incomplete.
-  unsigned Budget = 20000;
-  while (!Work.empty()) {
-    Item It = std::move(Work.back());
-    Work.pop_back();
-    if (!Visited[It.B->getBlockID()].insert(It.S).second)
-      continue;
-    if (Budget-- == 0) {
-      Out.Complete = false;
-      return;
-    }
-    PathState S = std::move(It.S);
-    bool Returned = false;
-    for (const CFGElement &El : *It.B)
-      if (std::optional<CFGStmt> CS = El.getAs<CFGStmt>()) {
-        element(CS->getStmt(), S, Out);
-        Returned |= isa<ReturnStmt>(CS->getStmt());
-      }
-    const CFGBlock *B = It.B;
-    // Falling off the end of a void function is a return too.
-    if (!Returned && !B->hasNoReturnElement())
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-        if (Succ.getReachableBlock() == &G->getExit())
-          record(nullptr, ReturnKind::Unknown, S, Out);
-    const Stmt *T = B->getTerminatorStmt();
-    const auto *Cnd = branchCondition(*B);
-    if (B->succ_size() == 2 && T && Cnd && !isa<SwitchStmt>(T)) {
-      // The block of `if (a && b)` that tests b: a is already decided.
-      while (const auto *BO = dyn_cast<BinaryOperator>(Cnd->IgnoreParenImpCasts())) {
-        if (!BO->isLogicalOp() || isa<BinaryOperator>(T))
-          break;
-        Cnd = BO->getRHS();
-      }
-      unsigned Branch = 0;
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-        bool Value = Branch++ == 0;
-        const CFGBlock *SB = Succ.getReachableBlock();
-        if (!SB)
-          continue;
-        PathState SS = S;
-        if (assume(Cnd, Value, SS))
-          Work.push_back({SB, std::move(SS)});
-      }
-      continue;
-    }
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-      if (const CFGBlock *SB = Succ.getReachableBlock())
-        Work.push_back({SB, S});
+  PathResult<PathState> R = runPathSensitive(*G, *this);
+  if (!R.Complete) {
+    Out.Complete = false;
+    return;
   }
+  // What runs at each return, from the states the paths reach it with.
+  forEachPathElement(
+      *G, R, *this,
+      [&](const CFGBlock &, unsigned, const CFGElement &E,
+          const PathState &Before) {
+        std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+        const auto *RS = CS ? dyn_cast<ReturnStmt>(CS->getStmt()) : nullptr;
+        if (!RS)
+          return;
+        PathState P = Before;
+        ReturnKind K = returnKind(RS->getRetValue(), P);
+        if (const Expr *RV = RS->getRetValue())
+          handOver(valueOf(RV, P), P);
+        record(RS, K, P, Out);
+      },
+      [&](const CFGBlock &B, const PathState &After) {
+        // Falling off the end of a void function is a return too.
+        bool Returned = llvm::any_of(B, [](const CFGElement &E) {
+          std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+          return CS && isa<ReturnStmt>(CS->getStmt());
+        });
+        if (Returned || B.hasNoReturnElement())
+          return;
+        for (const CFGBlock::AdjacentBlock &Succ : B.succs())
+          if (Succ.getReachableBlock() == &G->getExit())
+            record(nullptr, ReturnKind::Unknown, After, Out);
+      });
 }
 
 //===--- Stop summaries ---------------------------------------------------===//
