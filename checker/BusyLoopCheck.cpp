@@ -112,7 +112,7 @@ void BusyLoopCheck::checkModel(const KthreadModel &M) {
       if (L.isMacroID() && !SM.isMacroArgExpansion(L))
         continue;
       // A loop the stop does not end is missing-should-stop's.
-      if (!M.stops().leavesOnStop(F, {Loop}) || Oracle.maySleep(Loop))
+      if (!M.facet<StopConditions>().leavesOnStop(F, {Loop}) || Oracle.maySleep(Loop))
         continue;
       if (!Reported.insert(SM.getFileLoc(L)).second)
         continue;

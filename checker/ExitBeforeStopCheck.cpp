@@ -222,7 +222,7 @@ bool exitsBeforeSignalling(const KthreadModel &M, const FunctionDecl *Fn,
 
 void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
   const SourceManager &SM = M.context().getSourceManager();
-  const StopConditions &SC = M.stops();
+  const StopConditions &SC = M.facet<StopConditions>();
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
     // The stops that do not keep the task alive, with what each awaits.
     std::vector<std::pair<const HandleUse *, std::set<HandleKey>>> Unpinned;

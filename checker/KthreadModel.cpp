@@ -2,7 +2,6 @@
 
 #include "KthreadModel.h"
 #include "ErrPtrFlow.h"
-#include "StopConditions.h"
 #include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -664,12 +663,6 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
 }
 
 KthreadModel::~KthreadModel() = default;
-
-const StopConditions &KthreadModel::stops() const {
-  if (!Stops)
-    Stops = std::make_unique<StopConditions>(*this);
-  return *Stops;
-}
 
 bool KthreadModel::isCreateWrapper(llvm::StringRef Name) const {
   return !Name.empty() &&

@@ -158,7 +158,14 @@ struct ModelConfig {
 
 struct ThreadFacts;
 struct ErrPtrFacts;
-class StopConditions;
+
+/// A fact about the translation unit that an analysis computes on first
+/// use and the model keeps for every check (KthreadModel::facet()). Each
+/// facet class has `static const char ID;` and a constructor from the model.
+class ModelFacet {
+public:
+  virtual ~ModelFacet() = default;
+};
 
 class KthreadModel {
 public:
@@ -204,8 +211,13 @@ public:
   bool testsStop(const Stmt *S, unsigned Depth = 3) const;
   bool functionTestsStop(const FunctionDecl *FD, unsigned Depth = 3) const;
   bool isStopTestName(llvm::StringRef Name) const;
-  /// The stop-condition reasoner (StopConditions.h), made on first use.
-  const StopConditions &stops() const;
+  /// The facet \p F (StopConditions, StartSummaries, ...), made on first use.
+  template <typename F> const F &facet() const {
+    std::unique_ptr<ModelFacet> &Slot = Facets[&F::ID];
+    if (!Slot)
+      Slot = std::make_unique<F>(*this);
+    return static_cast<const F &>(*Slot);
+  }
 
   /// True when, in \p FD's CFG, some path leads from \p From to \p To
   /// (both evaluated statements of \p FD).
@@ -245,7 +257,7 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
-  mutable std::unique_ptr<StopConditions> Stops;
+  mutable llvm::DenseMap<const void *, std::unique_ptr<ModelFacet>> Facets;
   mutable llvm::DenseMap<const FunctionDecl *,
                          std::unique_ptr<llvm::DenseMap<SourceLocation, unsigned>>>
       TaskStates;

@@ -147,10 +147,13 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
     std::set<HandleKey> StartWaits = waitedIn(Starts);
 
     for (const FunctionDecl *F : Starts) {
+      // Init or probe itself is followed also when only what it calls
+      // starts threads (StartSummaries).
       bool Creates = llvm::any_of(M.creations(), [&](const ThreadCreation &TC) {
         return TC.Enclosing == F;
       });
-      if (!Creates)
+      if (!Creates &&
+          !(F == L.Start && M.facet<StartSummaries>().reachesCreation(F)))
         continue;
       const StartedThreadFacts &Facts = FactsOf(F);
       if (!Facts.Complete)
@@ -211,7 +214,8 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
       std::map<const ThreadCreation *, std::vector<AccessPath>> Kept;
       std::set<const ThreadCreation *> Running;
       for (const StartedThreadFacts::RunningAtReturn &R : Facts.Running) {
-        if (R.Kind == ReturnKind::Error)
+        // Threads a callee started are judged where they are created.
+        if (R.Kind == ReturnKind::Error || R.Creation->Enclosing != F)
           continue;
         Running.insert(R.Creation);
         auto &K = Kept[R.Creation];

@@ -5,6 +5,7 @@
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CallGraph.h"
 #include "clang/Basic/SourceManager.h"
 
 namespace clang::tidy::kthread {
@@ -192,6 +193,7 @@ private:
   /// Narrows \p P to the paths where \p E is \p Value; false if none.
   bool assume(const Expr *E, bool Value, PathState &P, int Depth = 0);
   bool assumeErr(const ThreadCreation *V, bool IsErr, PathState &P);
+  bool assumeErrOf(const ThreadCreation *V, bool IsErr, PathState &P);
   ReturnKind returnKind(const Expr *E, PathState &P);
   std::optional<unsigned> condIndex(const Expr *E);
   void record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
@@ -205,9 +207,23 @@ private:
     return It->second;
   }
 
+  /// The threads a call of a summarised function starts (StartSummaries),
+  /// tracked from then on as if created here; \p C's result is non-zero
+  /// exactly when they were not started.
+  void startedByCallee(const CallExpr *C, const FunctionDecl *Def,
+                       PathState &P);
+  /// The thread whose status stands for all those \p C started, if any.
+  const ThreadCreation *startedBy(const CallExpr *C) const {
+    auto It = CallStarts.find(C);
+    return It == CallStarts.end() ? nullptr : It->second;
+  }
+
   const KthreadModel &M;
   ASTContext &Ctx;
   const FunctionDecl *FD;
+  std::map<const CallExpr *, const ThreadCreation *> CallStarts;
+  /// Threads one call started, by the one that stands for them.
+  std::map<const ThreadCreation *, std::vector<const ThreadCreation *>> Tied;
   std::map<const FunctionDecl *, StopSummary> StopCache;
   std::vector<Cond> Conds;
   std::map<std::pair<const ThreadCreation *, const ReturnStmt *>, size_t> Seen;
@@ -262,6 +278,9 @@ std::optional<IntFact> Flow::intFactOf(const Expr *RHS,
   Expr::EvalResult R;
   if (!E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
     return IntFact{R.Val.getInt().isZero() ? IntFact::Zero : IntFact::NonZero};
+  if (const auto *C = dyn_cast<CallExpr>(E))
+    if (const ThreadCreation *V = startedBy(C))
+      return IntFact{IntFact::ErrOf, V, true};
   if (const auto *C = dyn_cast<CallExpr>(E))
     // PTR_ERR() of a pointer that is not NULL.
     if (effectsOf(calleeName(C)).has(effect::ToErrorCode) &&
@@ -436,6 +455,7 @@ void Flow::call(const CallExpr *C, PathState &P) {
       for (auto &[V, St] : P.Values)
         if (St != Status::Err)
           St = Status::Gone;
+    startedByCallee(C, Def, P);
   } else {
     bool Kernel = Callee && isKernelApi(Callee, Ctx.getSourceManager());
     for (unsigned I = 0; I < Last; ++I) {
@@ -472,6 +492,14 @@ void Flow::call(const CallExpr *C, PathState &P) {
 }
 
 bool Flow::assumeErr(const ThreadCreation *V, bool IsErr, PathState &P) {
+  if (auto It = Tied.find(V); It != Tied.end())
+    for (const ThreadCreation *Other : It->second)
+      if (P.Values.count(Other))
+        assumeErrOf(Other, IsErr, P);
+  return assumeErrOf(V, IsErr, P);
+}
+
+bool Flow::assumeErrOf(const ThreadCreation *V, bool IsErr, PathState &P) {
   Status &S = P.Values[V];
   switch (S) {
   case Status::Unchecked:
@@ -508,6 +536,8 @@ bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
     llvm::StringRef Name = calleeName(C);
     if (isBranchHint(Name) && C->getNumArgs() == 2)
       return assume(C->getArg(0), Value, P, Depth + 1);
+    if (const ThreadCreation *V = startedBy(C)) // `if (start_threads(st))`
+      return assumeErr(V, Value, P);
     if (isErrPtrTest(Name) && C->getNumArgs() == 1) {
       if (const ThreadCreation *V = valueOf(C->getArg(0), P))
         return assumeErr(V, Value, P);
@@ -618,6 +648,51 @@ void Flow::record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
           R.KeptIn.push_back(Pl.Path);
       }
     R.LostOnSomePath |= !Kept;
+  }
+}
+
+/// \p KP, a place of the callee \p Def, as the caller of \p C names it:
+/// `state->thread` with `state` the callee's parameter i is `<arg i>->thread`.
+static std::optional<AccessPath> inCaller(const AccessPath &KP,
+                                          const FunctionDecl *Def,
+                                          const CallExpr *C) {
+  if (!KP.Base || KP.Base->hasGlobalStorage())
+    return KP;
+  const auto *Parm = dyn_cast<ParmVarDecl>(KP.Base);
+  if (!Parm || Parm->getDeclContext() != Def ||
+      Parm->getFunctionScopeIndex() >= C->getNumArgs() || KP.Fields.empty())
+    return std::nullopt;
+  std::optional<AccessPath> Obj =
+      objectOfArg(C->getArg(Parm->getFunctionScopeIndex()));
+  if (!Obj)
+    return std::nullopt;
+  Obj->Fields.append(KP.Fields.begin(), KP.Fields.end());
+  Obj->ArrayElement |= KP.ArrayElement;
+  Obj->Persistent = true;
+  return Obj;
+}
+
+void Flow::startedByCallee(const CallExpr *C, const FunctionDecl *Def,
+                           PathState &P) {
+  llvm::ArrayRef<StartSummaries::Started> Started =
+      M.facet<StartSummaries>().startedBy(Def);
+  const ThreadCreation *First = nullptr;
+  for (const StartSummaries::Started &S : Started) {
+    const ThreadCreation *V = S.Creation;
+    if (P.Values.count(V))
+      continue; // Already ours on this path.
+    P.Values[V] = Status::UncheckedStarted;
+    for (const AccessPath &KP : S.KeptIn)
+      if (std::optional<AccessPath> Here = inCaller(KP, Def, C))
+        P.Places[Place{*Here, std::nullopt}] = V;
+    if (S.AlsoOnError)
+      continue; // Running whatever the call returns.
+    if (!First) {
+      First = V;
+      CallStarts[C] = V;
+    } else if (!llvm::is_contained(Tied[First], V)) {
+      Tied[First].push_back(V);
+    }
   }
 }
 
@@ -766,6 +841,79 @@ bool sourcesOfLocal(const KthreadModel &M, const FunctionDecl *FD,
 }
 
 } // namespace
+
+const char StartSummaries::ID = 0;
+
+StartSummaries::StartSummaries(const KthreadModel &M) : M(M) {
+  if (M.creations().empty())
+    return;
+  CallGraph CG;
+  CG.addToCallGraph(M.context().getTranslationUnitDecl());
+  // Callers of each function, then everything that reaches a creation.
+  std::map<const FunctionDecl *, std::vector<const FunctionDecl *>> Callers;
+  for (const auto &[D, Node] : CG) {
+    const auto *Caller = dyn_cast_or_null<FunctionDecl>(D);
+    if (!Caller)
+      continue;
+    for (const CallGraphNode::CallRecord &R : *Node)
+      if (const auto *Callee = dyn_cast_or_null<FunctionDecl>(R.Callee->getDecl()))
+        Callers[Callee->getCanonicalDecl()].push_back(Caller);
+  }
+  std::vector<const FunctionDecl *> Work;
+  for (const ThreadCreation &TC : M.creations())
+    if (TC.Enclosing)
+      Work.push_back(TC.Enclosing);
+  while (!Work.empty()) {
+    const FunctionDecl *F = Work.back();
+    Work.pop_back();
+    if (!Starters.insert(F->getCanonicalDecl()).second)
+      continue;
+    for (const FunctionDecl *Caller : Callers[F->getCanonicalDecl()])
+      Work.push_back(Caller);
+  }
+}
+
+StartSummaries::~StartSummaries() = default;
+
+llvm::ArrayRef<StartSummaries::Started>
+StartSummaries::startedBy(const FunctionDecl *FD) const {
+  FD = M.definitionOf(FD);
+  if (!FD || !FD->hasBody() || !Starters.count(FD->getCanonicalDecl()))
+    return {};
+  // What the caller can tell of the callee's failure: 0 or -errno, or no
+  // result. A pointer's NULL or ERR_PTR is not tied to the threads (yet).
+  QualType R = FD->getReturnType();
+  if (!R->isVoidType() && !R->isIntegerType())
+    return {};
+  auto [It, New] = Summaries.try_emplace(FD);
+  if (!New)
+    return It->second ? llvm::ArrayRef<Started>(*It->second)
+                      : llvm::ArrayRef<Started>();
+  // Being summarised: a recursive call starts nothing more. The callees'
+  // summaries are made, and kept, as the analysis meets their calls.
+  StartedThreadFacts Facts = analyzeStartedThreads(M, FD);
+  std::vector<Started> Out;
+  if (Facts.Complete)
+    for (const StartedThreadFacts::RunningAtReturn &R : Facts.Running) {
+      if (R.Kind == ReturnKind::Error || R.KeptIn.empty())
+        continue;
+      auto Found = llvm::find_if(
+          Out, [&](const Started &S) { return S.Creation == R.Creation; });
+      if (Found == Out.end())
+        Found = Out.insert(Out.end(), Started{R.Creation, {}});
+      for (const AccessPath &P : R.KeptIn)
+        if (!llvm::is_contained(Found->KeptIn, P))
+          Found->KeptIn.push_back(P);
+    }
+  for (Started &S : Out)
+    S.AlsoOnError = llvm::any_of(
+        Facts.Running, [&](const StartedThreadFacts::RunningAtReturn &R) {
+          return R.Creation == S.Creation && R.Kind == ReturnKind::Error;
+        });
+  std::optional<std::vector<Started>> &Slot = Summaries[FD];
+  Slot = std::move(Out);
+  return *Slot;
+}
 
 StartedThreadFacts analyzeStartedThreads(const KthreadModel &M,
                                          const FunctionDecl *FD) {

@@ -44,6 +44,43 @@ struct StartedThreadFacts {
   bool Complete = true;
 };
 
+/// What a function of the translation unit leaves behind for its caller:
+/// the threads it starts (itself or in what it calls) and leaves running
+/// when it returns 0 or a value it does not know, with where their handles
+/// are kept (fields of what its parameters point to, globals). The caller's
+/// analysis then follows those threads as its own, tied to the call's
+/// result: `ret = init_state(st); if (ret) ...` on the error branch means
+/// they were not started. Computed once per function, callees first, only
+/// for the functions from which the call graph (clang::CallGraph) reaches a
+/// creation.
+class StartSummaries : public ModelFacet {
+public:
+  static const char ID;
+  struct Started {
+    const ThreadCreation *Creation = nullptr;
+    std::vector<AccessPath> KeptIn;
+    /// Also left running where the function returns an error: then the
+    /// caller's error branch does not mean it was not started.
+    bool AlsoOnError = false;
+  };
+  explicit StartSummaries(const KthreadModel &M);
+  ~StartSummaries() override;
+  /// Empty for a function that starts nothing that outlives it, that is
+  /// too large to follow, or that is being summarised (recursion).
+  llvm::ArrayRef<Started> startedBy(const FunctionDecl *FD) const;
+  /// Whether a creation is reachable from \p FD in the call graph.
+  bool reachesCreation(const FunctionDecl *FD) const {
+    return FD && Starters.count(FD->getCanonicalDecl());
+  }
+
+private:
+  const KthreadModel &M;
+  /// Functions of the translation unit from which a creation is reachable.
+  std::set<const FunctionDecl *> Starters;
+  mutable std::map<const FunctionDecl *, std::optional<std::vector<Started>>>
+      Summaries;
+};
+
 /// Follows every path of \p FD. Threads created in \p FD are tracked;
 /// handles passed to a function of the translation unit that stops them
 /// (itself or through a field or global, CalleeDepth deep) count as stopped.

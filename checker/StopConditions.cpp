@@ -7,6 +7,8 @@
 
 namespace clang::tidy::kthread {
 
+const char StopConditions::ID = 0;
+
 /// Calls whose result is never negative although their type is signed:
 /// schedule_timeout() returns `timeout < 0 ? 0 : timeout`.
 static bool returnsNonNegative(const CallExpr *C) {

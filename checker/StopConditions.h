@@ -43,8 +43,9 @@ enum StopSeenState : unsigned {
   StopUnknown = 2,   ///< Some path did not.
 };
 
-class StopConditions {
+class StopConditions : public ModelFacet {
 public:
+  static const char ID;
   explicit StopConditions(const KthreadModel &M) : M(M) {}
 
   /// What \p FD's locals hold; \p SignalsAllowed as the thread does.

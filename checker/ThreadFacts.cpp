@@ -262,7 +262,7 @@ private:
     if (!userWritten(S))
       return;
     const Expr *DeadTest = nullptr;
-    if (M.stops().leavesOnStop(FD, {S}, &DeadTest))
+    if (M.facet<StopConditions>().leavesOnStop(FD, {S}, &DeadTest))
       return;
     if (alwaysTrue(Cond)) {
       ExitFinder EF;
@@ -344,7 +344,7 @@ private:
           for (unsigned J = It->second; J < I; ++J)
             EF.TraverseStmt(const_cast<Stmt *>(Children[J]));
           const Expr *DeadTest = nullptr;
-          bool Stops = M.stops().leavesOnStop(FD, Region, &DeadTest);
+          bool Stops = M.facet<StopConditions>().leavesOnStop(FD, Region, &DeadTest);
           for (unsigned J = It->second; J < I; ++J)
             if (const auto *L = dyn_cast<LabelStmt>(Children[J]))
               EF.Inside.insert(L->getDecl());

@@ -571,3 +571,172 @@ static struct platform_driver mshw_driver = {
 	.probe = mshw_probe,
 	.remove = mshw_remove,
 };
+
+//===--- Threads started by what probe calls (function summaries) ---------===//
+
+struct core_state {
+	struct task_struct *slot_thread;
+	struct task_struct *sync_thread;
+};
+
+struct core_priv {
+	struct core_state state;
+	int irq;
+};
+
+/* staging/vchiq: the threads are started two calls below probe, which then
+ * fails on a later step without stopping them. */
+static int core_init_state(struct core_state *state)
+{
+	state->slot_thread = kthread_create(loop_fn, state, "core-slot");
+	if (IS_ERR(state->slot_thread))
+		return PTR_ERR(state->slot_thread);
+	state->sync_thread = kthread_create(loop_fn, state, "core-sync");
+	// CHECK-MESSAGES: :[[@LINE-1]]:23: warning: thread started by 'kthread_create' is still running when 'core_probe' fails: no kthread_stop() reaches it on this error path, and the thread outlives the failed probe, running module code that rmmod frees; stop it on the error path before returning [kthread-leaked-thread]
+	if (IS_ERR(state->sync_thread)) {
+		kthread_stop(state->slot_thread);
+		return PTR_ERR(state->sync_thread);
+	}
+	wake_up_process(state->slot_thread);
+	wake_up_process(state->sync_thread);
+	return 0;
+}
+
+static int core_platform_init(struct core_priv *priv)
+{
+	return core_init_state(&priv->state);
+}
+
+static int core_probe(struct platform_device *pdev)
+{
+	struct core_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	int ret;
+
+	if (!priv)
+		return -ENOMEM;
+	/* Silent here: a failure of the callee means it started nothing. */
+	ret = core_platform_init(priv);
+	if (ret)
+		return ret;
+	ret = register_hw();
+	if (ret)
+		return ret;
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'core_probe' returns an error here with the thread still running (and 1 started before it)
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static int core_remove(struct platform_device *pdev)
+{
+	struct core_priv *priv = platform_get_drvdata(pdev);
+
+	kthread_stop(priv->state.sync_thread);
+	kthread_stop(priv->state.slot_thread);
+	return 0;
+}
+
+static struct platform_driver core_driver = {
+	.probe = core_probe,
+	.remove = core_remove,
+};
+
+/* Silent: the same start, and the unwind stops what the callee started. */
+static void fine_teardown(struct core_state *state)
+{
+	kthread_stop(state->sync_thread);
+	kthread_stop(state->slot_thread);
+}
+
+static int fine_init_state(struct core_state *state)
+{
+	state->slot_thread = kthread_run(loop_fn, state, "fine-slot");
+	if (IS_ERR(state->slot_thread))
+		return PTR_ERR(state->slot_thread);
+	state->sync_thread = kthread_run(loop_fn, state, "fine-sync");
+	if (IS_ERR(state->sync_thread)) {
+		kthread_stop(state->slot_thread);
+		return PTR_ERR(state->sync_thread);
+	}
+	return 0;
+}
+
+static int fine_probe(struct platform_device *pdev)
+{
+	struct core_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	int ret;
+
+	if (!priv)
+		return -ENOMEM;
+	ret = fine_init_state(&priv->state);
+	if (ret)
+		return ret;
+	ret = register_hw();
+	if (ret)
+		goto err_teardown;
+	platform_set_drvdata(pdev, priv);
+	return 0;
+
+err_teardown:
+	fine_teardown(&priv->state);
+	return ret;
+}
+
+static int fine_remove(struct platform_device *pdev)
+{
+	struct core_priv *priv = platform_get_drvdata(pdev);
+
+	fine_teardown(&priv->state);
+	return 0;
+}
+
+static struct platform_driver fine_driver = {
+	.probe = fine_probe,
+	.remove = fine_remove,
+};
+
+/* Silent: a callee that returns its object (scsi_host_alloc()) or NULL: its
+ * NULL is not tied to the threads, so nothing is concluded from it. */
+struct host {
+	struct task_struct *ehandler;
+};
+
+static struct host *host_alloc(void)
+{
+	struct host *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return NULL;
+	h->ehandler = kthread_run(loop_fn, h, "host-eh");
+	if (IS_ERR(h->ehandler)) {
+		kfree(h);
+		return NULL;
+	}
+	return h;
+}
+
+static void host_release(struct host *h)
+{
+	kthread_stop(h->ehandler);
+	kfree(h);
+}
+
+static int host_probe(struct platform_device *pdev)
+{
+	struct host *h = host_alloc();
+
+	if (!h)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, h);
+	return 0;
+}
+
+static int host_remove(struct platform_device *pdev)
+{
+	host_release(platform_get_drvdata(pdev));
+	return 0;
+}
+
+static struct platform_driver host_driver = {
+	.probe = host_probe,
+	.remove = host_remove,
+};

@@ -59,7 +59,7 @@ LoopVerdict verdict(llvm::StringRef Code, llvm::StringRef Fn) {
   const Stmt *Loop = firstLoop(Ctx, FD);
   EXPECT_TRUE(Loop);
   const Expr *Dead = nullptr;
-  bool Leaves = M.stops().leavesOnStop(FD, {Loop}, &Dead);
+  bool Leaves = M.facet<StopConditions>().leavesOnStop(FD, {Loop}, &Dead);
   return {Leaves, Dead != nullptr};
 }
 
@@ -153,9 +153,9 @@ TEST(StopConditions, AHelperEndsStoppedOnlyIfEveryReturnSawTheStop) {
   ASSERT_TRUE(AST);
   ASTContext &Ctx = AST->getASTContext();
   KthreadModel M(Ctx, {});
-  EXPECT_TRUE(M.stops().endsStopped(function(Ctx, "sleep_until_stopped"),
+  EXPECT_TRUE(M.facet<StopConditions>().endsStopped(function(Ctx, "sleep_until_stopped"),
                                     CalleeDepth, false));
-  EXPECT_FALSE(M.stops().endsStopped(function(Ctx, "maybe"), CalleeDepth, false));
+  EXPECT_FALSE(M.facet<StopConditions>().endsStopped(function(Ctx, "maybe"), CalleeDepth, false));
 }
 
 TEST(StopConditions, TheMustFlowMarksTheStopBranch) {
@@ -170,7 +170,7 @@ TEST(StopConditions, TheMustFlowMarksTheStopBranch) {
   ASTContext &Ctx = AST->getASTContext();
   KthreadModel M(Ctx, {});
   const FunctionDecl *FD = function(Ctx, "fn");
-  DataflowResult<unsigned> R = M.stops().seenFlow(FD, CalleeDepth, false);
+  DataflowResult<unsigned> R = M.facet<StopConditions>().seenFlow(FD, CalleeDepth, false);
   ASSERT_TRUE(R.Complete);
   // Of the two returns, exactly one is reached with the stop requested.
   unsigned Requested = 0, Unknown = 0;
@@ -198,8 +198,8 @@ TEST(StopConditions, AnInterruptedSleepImpliesTheStopUnlessSignalsAreAllowed) {
       Ctx);
   ASSERT_EQ(Cond.size(), 1u);
   const Expr *C = Cond[0].getNodeAs<Expr>("c");
-  EXPECT_EQ(M.stops().stopBranch(C, M.stops().localFacts(FD, false)), true);
-  EXPECT_EQ(M.stops().stopBranch(C, M.stops().localFacts(FD, true)),
+  EXPECT_EQ(M.facet<StopConditions>().stopBranch(C, M.facet<StopConditions>().localFacts(FD, false)), true);
+  EXPECT_EQ(M.facet<StopConditions>().stopBranch(C, M.facet<StopConditions>().localFacts(FD, true)),
             std::nullopt);
 }
 
