@@ -88,7 +88,7 @@ void BusyLoopCheck::checkModel(const KthreadModel &M) {
   for (const ThreadCreation &TC : M.creations())
     for (const FunctionDecl *Fn : TC.ThreadFns)
       if (Fn->hasBody())
-        for (const FunctionDecl *F : M.threadFacts(Fn).Functions)
+        for (const FunctionDecl *F : threadFactsOf(M, Fn).Functions)
           if (Seen.insert(F).second)
             Work.push_back({F, Fn});
 

@@ -783,9 +783,11 @@ ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
   return Out;
 }
 
-const ErrPtrFacts &creationFlow(const KthreadModel &M, const FunctionDecl *FD,
-                                bool StrictStorage) {
-  std::unique_ptr<ErrPtrFacts> &Facts = M.CreationFlows[{FD, StrictStorage}];
+const char CreationFlows::ID = 0;
+
+const ErrPtrFacts &CreationFlows::of(const FunctionDecl *FD,
+                                     bool StrictStorage) const {
+  std::unique_ptr<ErrPtrFacts> &Facts = Flows[{FD, StrictStorage}];
   if (!Facts)
     Facts = std::make_unique<ErrPtrFacts>(
         analyzeErrPtrFlow(M, FD, {}, StrictStorage));

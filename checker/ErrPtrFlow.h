@@ -11,6 +11,8 @@
 #define KTHREAD_LINT_CHECKER_ERRPTRFLOW_H
 
 #include "KthreadModel.h"
+#include <map>
+#include <memory>
 #include <set>
 
 namespace clang::tidy::kthread {
@@ -81,10 +83,26 @@ ErrPtrFacts analyzeErrPtrFlow(const KthreadModel &M, const FunctionDecl *FD,
                               const std::set<HandleKey> &MayHoldErrPtr,
                               bool StrictStorage = false);
 
-/// analyzeErrPtrFlow() of a creating function with nothing tainted, computed
-/// once per translation unit for every check that asks.
-const ErrPtrFacts &creationFlow(const KthreadModel &M, const FunctionDecl *FD,
-                                bool StrictStorage = false);
+/// The facet of analyzeErrPtrFlow() results of creating functions with
+/// nothing tainted, per function and StrictStorage, for every check.
+class CreationFlows : public ModelFacet {
+public:
+  static const char ID;
+  explicit CreationFlows(const KthreadModel &M) : M(M) {}
+  const ErrPtrFacts &of(const FunctionDecl *FD, bool StrictStorage) const;
+
+private:
+  const KthreadModel &M;
+  mutable std::map<std::pair<const FunctionDecl *, bool>,
+                   std::unique_ptr<ErrPtrFacts>>
+      Flows;
+};
+
+inline const ErrPtrFacts &creationFlow(const KthreadModel &M,
+                                       const FunctionDecl *FD,
+                                       bool StrictStorage = false) {
+  return M.facet<CreationFlows>().of(FD, StrictStorage);
+}
 
 } // namespace clang::tidy::kthread
 

@@ -83,7 +83,7 @@ std::set<HandleKey> placesIn(const FunctionDecl *FD, bool Assigned) {
 bool stopperFollowsThreadState(const KthreadModel &M, const FunctionDecl *Thread,
                                const HandleUse &Stop) {
   std::set<HandleKey> Written;
-  for (const FunctionDecl *F : M.threadFacts(Thread).Functions) {
+  for (const FunctionDecl *F : threadFactsOf(M, Thread).Functions) {
     std::set<HandleKey> K = placesIn(F, /*Assigned=*/true);
     Written.insert(K.begin(), K.end());
   }
@@ -235,7 +235,7 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
       continue;
     llvm::SmallPtrSet<const VarDecl *, 4> NonNull = nonNullData(M, Fn);
     bool SignalsAllowed = llvm::any_of(
-        M.threadFacts(Fn).Functions, [](const FunctionDecl *F) {
+        threadFactsOf(M, Fn).Functions, [](const FunctionDecl *F) {
           return llvm::any_of(callsIn(F->getBody()), [](const CallExpr *C) {
             return effectsOf(calleeName(C)).has(effect::AllowsSignals);
           });

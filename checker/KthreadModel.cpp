@@ -1,8 +1,6 @@
 //===--- KthreadModel.cpp - kthread-lint ----------------------------------===//
 
 #include "KthreadModel.h"
-#include "ErrPtrFlow.h"
-#include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -664,6 +662,34 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
 
 KthreadModel::~KthreadModel() = default;
 
+/// The outermost macro around \p Loc whose name satisfies \p Pred.
+std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
+                       const LangOptions &LO,
+                       llvm::function_ref<bool(llvm::StringRef)> Pred,
+                       SourceLocation *Written) {
+  std::string Found;
+  while (Loc.isMacroID()) {
+    if (SM.isMacroArgExpansion(Loc)) {
+      Loc = SM.getImmediateSpellingLoc(Loc);
+      continue;
+    }
+    llvm::StringRef Name = Lexer::getImmediateMacroName(Loc, SM, LO);
+    SourceLocation Outer = SM.getImmediateExpansionRange(Loc).getBegin();
+    if (Pred(Name)) {
+      Found = Name.str();
+      if (Written)
+        *Written = SM.getFileLoc(Outer);
+    }
+    Loc = Outer;
+  }
+  return Found;
+}
+
+std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
+                           llvm::function_ref<bool(llvm::StringRef)> Pred) {
+  return outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(), Pred);
+}
+
 bool KthreadModel::isCreateWrapper(llvm::StringRef Name) const {
   return !Name.empty() &&
          llvm::is_contained(Config.ExtraCreateFunctions, Name);
@@ -707,15 +733,6 @@ KthreadModel::usesOf(const HandleKey &Key) const {
   auto It = UsesByKey.find(Key);
   return It == UsesByKey.end() ? llvm::SmallVector<const HandleUse *, 4>()
                                : It->second;
-}
-
-const llvm::DenseMap<SourceLocation, unsigned> &
-KthreadModel::taskStates(const FunctionDecl *FD) const {
-  auto &States = TaskStates[FD];
-  if (!States)
-    States = std::make_unique<llvm::DenseMap<SourceLocation, unsigned>>(
-        taskStateSets(*this, FD));
-  return *States;
 }
 
 llvm::ArrayRef<const ThreadCreation *>

@@ -66,6 +66,18 @@ inline llvm::StringRef calleeName(const CallExpr *C) {
   return {};
 }
 
+/// How deep calls are followed into the translation unit's functions.
+constexpr unsigned CalleeDepth = 3;
+
+/// The outermost macro around \p Loc whose name \p Pred accepts, or empty;
+/// \p Written, if given, is set to where that macro is written.
+std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
+                       const LangOptions &LO,
+                       llvm::function_ref<bool(llvm::StringRef)> Pred,
+                       SourceLocation *Written = nullptr);
+std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
+                           llvm::function_ref<bool(llvm::StringRef)> Pred);
+
 /// Every call inside \p S, in source order.
 std::vector<const CallExpr *> callsIn(const Stmt *S);
 
@@ -156,9 +168,6 @@ struct ModelConfig {
   }
 };
 
-struct ThreadFacts;
-struct ErrPtrFacts;
-
 /// A fact about the translation unit that an analysis computes on first
 /// use and the model keeps for every check (KthreadModel::facet()). Each
 /// facet class has `static const char ID;` and a constructor from the model.
@@ -199,13 +208,6 @@ public:
   /// Functions with a body in this translation unit, by declaration.
   const FunctionDecl *definitionOf(const FunctionDecl *FD) const;
 
-  /// Where \p FD sets its task state, and to what (taskStateSets()),
-  /// computed once for every check.
-  const llvm::DenseMap<SourceLocation, unsigned> &
-  taskStates(const FunctionDecl *FD) const;
-
-  /// What \p FD and its callees (to CalleeDepth) do about stopping.
-  const ThreadFacts &threadFacts(const FunctionDecl *FD) const;
   /// True when \p S tests kthread_should_stop() (or a variant or configured
   /// predicate), itself or in a called function of this translation unit.
   bool testsStop(const Stmt *S, unsigned Depth = 3) const;
@@ -245,30 +247,12 @@ private:
   std::map<HandleKey, llvm::SmallVector<const HandleUse *, 4>> UsesByKey;
   llvm::DenseMap<const FunctionDecl *, llvm::SmallVector<const ThreadCreation *, 1>>
       CreationsByThreadFn;
-  /// stoppedThreadFunctions(), computed once for every check.
-  mutable std::optional<std::vector<
-      std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>>
-      StoppedThreads;
-  friend std::vector<
-      std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
-  stoppedThreadFunctions(const KthreadModel &M);
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> Cfgs;
   mutable llvm::DenseMap<const FunctionDecl *,
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
-  mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
   mutable llvm::DenseMap<const void *, std::unique_ptr<ModelFacet>> Facets;
-  mutable llvm::DenseMap<const FunctionDecl *,
-                         std::unique_ptr<llvm::DenseMap<SourceLocation, unsigned>>>
-      TaskStates;
   mutable std::map<std::pair<const FunctionDecl *, unsigned>, bool> StopTesters;
-  /// creationFlow(): per function and StrictStorage.
-  mutable std::map<std::pair<const FunctionDecl *, bool>,
-                   std::unique_ptr<ErrPtrFacts>>
-      CreationFlows;
-  friend const ErrPtrFacts &creationFlow(const KthreadModel &M,
-                                         const FunctionDecl *FD,
-                                         bool StrictStorage);
 };
 
 } // namespace clang::tidy::kthread

@@ -111,7 +111,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     for (const FunctionDecl *Fn : TC.ThreadFns) {
       if (!Fn->hasBody() || ConditionsOf.count(Fn))
         continue;
-      const std::vector<const FunctionDecl *> &Code = M.threadFacts(Fn).Functions;
+      const std::vector<const FunctionDecl *> &Code = threadFactsOf(M, Fn).Functions;
       Functions.insert(Code.begin(), Code.end());
       ConditionsOf[Fn] = wakeConditions(M, Fn, {Code.begin(), Code.end()});
       for (const FunctionDecl *F : Code)
@@ -123,7 +123,7 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
     const CFG *G = M.cfgOf(FD);
     if (!G)
       continue;
-    const llvm::DenseMap<SourceLocation, unsigned> &States = M.taskStates(FD);
+    const llvm::DenseMap<SourceLocation, unsigned> &States = taskStatesOf(M, FD);
     // What each block does, in order, classified once: the worklist visits
     // a block many times, and the macro tests walk expansion chains.
     struct Event {

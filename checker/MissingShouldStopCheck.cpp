@@ -78,7 +78,7 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
     if (!Fn->hasBody())
       continue;
-    const ThreadFacts &F = M.threadFacts(Fn);
+    const ThreadFacts &F = threadFactsOf(M, Fn);
     const HandleUse &Stop = *Stops.front();
     auto NoteStop = [&] {
       diag(Stop.Call->getBeginLoc(),

@@ -1,7 +1,6 @@
 //===--- StopConditions.cpp - kthread-lint --------------------------------===//
 
 #include "StopConditions.h"
-#include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include <deque>
 

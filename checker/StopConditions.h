@@ -15,7 +15,6 @@
 
 #include "Dataflow.h"
 #include "KthreadModel.h"
-#include "ThreadFacts.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include <map>

@@ -60,7 +60,7 @@ void StopOrderingCheck::checkModel(const KthreadModel &M) {
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
     if (!Fn->hasBody())
       continue;
-    const ThreadFacts &F = M.threadFacts(Fn);
+    const ThreadFacts &F = threadFactsOf(M, Fn);
     for (const HandleUse *Stop : Stops) {
       if (Stop->Op == HandleOp::DestroyWorker)
         continue;

@@ -35,29 +35,6 @@ std::pair<HandleKey, std::string> syncObject(const CallExpr *C) {
   return {K, Text};
 }
 
-/// The outermost macro around \p Loc whose name satisfies \p Pred.
-std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
-                       const LangOptions &LO,
-                       llvm::function_ref<bool(llvm::StringRef)> Pred,
-                       SourceLocation *Written = nullptr) {
-  std::string Found;
-  while (Loc.isMacroID()) {
-    if (SM.isMacroArgExpansion(Loc)) {
-      Loc = SM.getImmediateSpellingLoc(Loc);
-      continue;
-    }
-    llvm::StringRef Name = Lexer::getImmediateMacroName(Loc, SM, LO);
-    SourceLocation Outer = SM.getImmediateExpansionRange(Loc).getBegin();
-    if (Pred(Name)) {
-      Found = Name.str();
-      if (Written)
-        *Written = SM.getFileLoc(Outer);
-    }
-    Loc = Outer;
-  }
-  return Found;
-}
-
 bool isLockAcquire(llvm::StringRef N, SyncKind &K) {
   const CallEffects &E = effectsOf(N);
   K = E.Sync;
@@ -323,7 +300,7 @@ private:
   }
 
   const llvm::DenseMap<SourceLocation, unsigned> &states() {
-    return M.taskStates(FD);
+    return taskStatesOf(M, FD);
   }
 
   /// `again: ...; goto again;` with nothing that leaves the region.
@@ -382,10 +359,6 @@ std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
   return Written;
 }
 
-std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
-                           llvm::function_ref<bool(llvm::StringRef)> Pred) {
-  return outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(), Pred);
-}
 
 bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx) {
   return !outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
@@ -429,7 +402,20 @@ taskStateSets(const KthreadModel &M, const FunctionDecl *FD) {
   return std::move(F.States);
 }
 
-const ThreadFacts &KthreadModel::threadFacts(const FunctionDecl *FD) const {
+const char ThreadFactsFacet::ID = 0;
+
+ThreadFactsFacet::~ThreadFactsFacet() = default;
+
+const llvm::DenseMap<SourceLocation, unsigned> &
+ThreadFactsFacet::taskStates(const FunctionDecl *FD) const {
+  auto &S = States[FD];
+  if (!S)
+    S = std::make_unique<llvm::DenseMap<SourceLocation, unsigned>>(
+        taskStateSets(M, FD));
+  return *S;
+}
+
+const ThreadFacts &ThreadFactsFacet::of(const FunctionDecl *FD) const {
   FD = FD->getDefinition() ? FD->getDefinition() : FD;
   auto &Slot = Facts[FD];
   if (Slot)
@@ -445,7 +431,7 @@ const ThreadFacts &KthreadModel::threadFacts(const FunctionDecl *FD) const {
         continue;
       OwnFacts Own;
       Slot->Functions.push_back(F);
-      FactsCollector(*this, F, Own).TraverseStmt(F->getBody());
+      FactsCollector(M, F, Own).TraverseStmt(F->getBody());
       Slot->TestsStop |= Own.F.TestsStop;
       llvm::append_range(Slot->Loops, Own.F.Loops);
       llvm::append_range(Slot->Waits, Own.F.Waits);
@@ -504,11 +490,10 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
   return std::move(Col.Out);
 }
 
-std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
-stoppedThreadFunctions(const KthreadModel &M) {
-  if (M.StoppedThreads)
-    return *M.StoppedThreads;
-  std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>> R;
+const StoppedThreads &ThreadFactsFacet::stopped() const {
+  if (Stopped)
+    return *Stopped;
+  StoppedThreads R;
   for (const HandleUse &U : M.uses()) {
     if (!isStopOp(U.Op))
       continue;
@@ -535,8 +520,8 @@ stoppedThreadFunctions(const KthreadModel &M) {
       }
     }
   }
-  M.StoppedThreads = R;
-  return R;
+  Stopped = std::move(R);
+  return *Stopped;
 }
 
 std::vector<const SignalSite *>

@@ -73,10 +73,46 @@ struct SignalSite : SyncOp {
 std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
                                          const FunctionDecl *FD);
 
+using StoppedThreads =
+    std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>;
+
+/// The facet that keeps, for every check of the translation unit, what each
+/// thread function does (ThreadFacts), where each function sets its task
+/// state, and which thread functions something stops.
+class ThreadFactsFacet : public ModelFacet {
+public:
+  static const char ID;
+  explicit ThreadFactsFacet(const KthreadModel &M) : M(M) {}
+  ~ThreadFactsFacet() override;
+  /// What \p FD and its callees (to CalleeDepth) do about stopping.
+  const ThreadFacts &of(const FunctionDecl *FD) const;
+  /// Where \p FD sets its task state, and to what (taskStateSets()).
+  const llvm::DenseMap<SourceLocation, unsigned> &
+  taskStates(const FunctionDecl *FD) const;
+  const StoppedThreads &stopped() const;
+
+private:
+  const KthreadModel &M;
+  mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
+  mutable llvm::DenseMap<const FunctionDecl *,
+                         std::unique_ptr<llvm::DenseMap<SourceLocation, unsigned>>>
+      States;
+  mutable std::optional<StoppedThreads> Stopped;
+};
+
+inline const ThreadFacts &threadFactsOf(const KthreadModel &M,
+                                        const FunctionDecl *FD) {
+  return M.facet<ThreadFactsFacet>().of(FD);
+}
+inline const llvm::DenseMap<SourceLocation, unsigned> &
+taskStatesOf(const KthreadModel &M, const FunctionDecl *FD) {
+  return M.facet<ThreadFactsFacet>().taskStates(FD);
+}
 /// Every thread function whose thread something stops, with the stop
 /// sites (kthread_stop*, kthread_destroy_worker) that reach its handle.
-std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>
-stoppedThreadFunctions(const KthreadModel &M);
+inline const StoppedThreads &stoppedThreadFunctions(const KthreadModel &M) {
+  return M.facet<ThreadFactsFacet>().stopped();
+}
 
 /// Locks (by object) held on some path when \p At is evaluated in \p FD.
 std::vector<const SignalSite *>
@@ -98,16 +134,9 @@ std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
 /// prepare-test-schedule sequence is correct by construction).
 bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx);
 
-/// The outermost macro around \p Loc whose name \p Pred accepts, or empty.
-std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
-                           llvm::function_ref<bool(llvm::StringRef)> Pred);
-
 /// TASK_RUNNING is 0; a sleeping state has TASK_INTERRUPTIBLE (1) or
 /// TASK_UNINTERRUPTIBLE (2) set.
 inline bool isSleepingState(unsigned State) { return (State & 3) != 0; }
-
-/// How deep calls are followed into the translation unit's functions.
-constexpr unsigned CalleeDepth = 3;
 
 } // namespace clang::tidy::kthread
 
