@@ -116,13 +116,14 @@ void BusyLoopCheck::checkModel(const KthreadModel &M) {
         continue;
       if (!Reported.insert(SM.getFileLoc(L)).second)
         continue;
-      diag(SM.getFileLoc(L),
-           "this loop in thread function '%0' tests the stop but never "
-           "sleeps, blocks or yields: it spins a CPU until kthread_stop(), "
-           "and on a non-preemptible kernel triggers soft-lockup warnings; "
-           "sleep in it (wait_event_interruptible(), schedule_timeout(), "
-           "msleep()) or at least call cond_resched()")
+      diag(SM.getFileLoc(L), "this loop in thread function '%0' never "
+                             "sleeps, blocks or yields: it spins a CPU until "
+                             "kthread_stop()")
           << Thread->getName();
+      diag(SM.getFileLoc(L),
+           "sleep in it (wait_event_interruptible(), msleep()) or at least "
+           "call cond_resched()",
+           DiagnosticIDs::Note);
     }
   }
 }

@@ -273,14 +273,11 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
           continue;
         diag(SM.getFileLoc(St->getBeginLoc()),
              "thread function '%0' can end here before kthread_should_stop() "
-             "is true, while '%1' stops it later without holding a "
-             "reference: the task may already be freed when kthread_stop() "
-             "touches it (use-after-free); loop until kthread_should_stop() "
-             "before returning, or pin the task with get_task_struct() "
-             "after creating it and put_task_struct() after kthread_stop()")
+             "is true: '%1' then stops a task that may be freed")
             << Fn->getName() << Stop->Enclosing->getName();
         diag(Stop->Call->getBeginLoc(),
-             "'%0' called here on a task that may be gone",
+             "'%0' called here on a task that may be gone; pin it with "
+             "get_task_struct(), or loop until kthread_should_stop()",
              DiagnosticIDs::Note)
             << Stop->Call->getDirectCallee()->getName();
       }

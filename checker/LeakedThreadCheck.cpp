@@ -188,21 +188,18 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
           if (!ReportedError.insert(Last).second)
             continue;
           diag(Last->Loc,
-               "thread started by '%0' is still running when '%1' fails: no "
-               "%select{kthread_stop()|kthread_destroy_worker()}2 reaches it "
-               "on this error path, and %select{a failed init frees the "
-               "module's code while the thread runs it|the thread goes on "
-               "using what the failed init gives up|the thread outlives the "
-               "failed probe, running module code that rmmod frees}3; stop it "
-               "on the error path before returning")
-              << Last->ApiName << nameOf(L.Start) << isWorker(*Last)
-              << unsigned(L.Kind);
+               "thread started by '%0' is still running when '%1' fails: "
+               "%select{the failed init frees the code it runs|it goes on "
+               "using what the failed init gives up|it outlives the probe and "
+               "runs code that rmmod frees}2")
+              << Last->ApiName << nameOf(L.Start) << unsigned(L.Kind);
           diag(Ret->getBeginLoc(),
                "'%0' returns an error here with the thread still "
-               "running%select{| (and %2 started before it)}1",
+               "running%select{| (and %2 started before it)}1; stop it with "
+               "%select{kthread_stop()|kthread_destroy_worker()}3 first",
                DiagnosticIDs::Note)
               << nameOf(L.Start) << (Threads.size() > 1)
-              << unsigned(Threads.size() - 1);
+              << unsigned(Threads.size() - 1) << isWorker(*Last);
         }
       }
 
@@ -266,41 +263,42 @@ void LeakedThreadCheck::checkModel(const KthreadModel &M) {
         if (!L.Cleanup) {
           diag(TC->Loc,
                "thread started by '%0' in probe '%1' is never stopped: driver "
-               "'%2' has no remove function and nothing else stops %3, so "
-               "after unbind and rmmod the thread runs the module's freed "
-               "code; stop it in a remove function")
+               "'%2' has no remove function, so %3 runs freed code after rmmod")
               << TC->ApiName << nameOf(L.Start) << L.Driver->getName()
               << threadFnName(*TC);
-          diag(L.Driver->getLocation(), "driver '%0' declared here",
+          diag(L.Driver->getLocation(),
+               "driver '%0' declared here; stop the thread in a remove function",
                DiagnosticIDs::Note)
               << L.Driver->getName();
           continue;
         }
-        if (Places.empty())
+        if (Places.empty()) {
           diag(TC->Loc,
                "thread started by '%0' during %select{module init|probe}1 "
-               "'%2' cannot be stopped by %select{module exit function|remove "
-               "function}1 '%3': its handle is kept in no field or global, so "
-               "after %select{rmmod|unbind and rmmod}1 %4 runs the module's "
-               "freed code; keep the handle where '%3' can reach it and stop "
-               "the thread there")
+               "'%2' cannot be stopped: no field or global keeps its handle, "
+               "so %3 outlives %select{rmmod|unbind}1")
               << TC->ApiName << IsProbe << nameOf(L.Start)
-              << nameOf(L.Cleanup) << threadFnName(*TC);
-        else
-          diag(TC->Loc,
-               "thread started by '%0' during %select{module init|probe}1 "
-               "'%2' is never stopped by %select{module exit function|remove "
-               "function}1 '%3': after %select{rmmod|unbind and rmmod}1 %4 "
-               "runs the module's freed code; call "
-               "%select{kthread_stop|kthread_destroy_worker}5(%6) in '%3'")
-              << TC->ApiName << IsProbe << nameOf(L.Start)
-              << nameOf(L.Cleanup) << threadFnName(*TC) << isWorker(*TC)
-              << Place;
+              << threadFnName(*TC);
+          diag(L.Cleanup->getLocation(),
+               "%select{module exit function|remove function}0 '%1' cannot "
+               "reach it; keep the handle where it can, and stop the thread "
+               "there",
+               DiagnosticIDs::Note)
+              << IsProbe << nameOf(L.Cleanup);
+          continue;
+        }
+        diag(TC->Loc,
+             "thread started by '%0' during %select{module init|probe}1 '%2' "
+             "is never stopped by '%3': %4 runs freed code after "
+             "%select{rmmod|unbind and rmmod}1")
+            << TC->ApiName << IsProbe << nameOf(L.Start) << nameOf(L.Cleanup)
+            << threadFnName(*TC);
         diag(L.Cleanup->getLocation(),
              "%select{module exit function|remove function}0 '%1' does not "
-             "stop it",
+             "stop it; call %select{kthread_stop|kthread_destroy_worker}2(%3) "
+             "there",
              DiagnosticIDs::Note)
-            << IsProbe << nameOf(L.Cleanup);
+            << IsProbe << nameOf(L.Cleanup) << isWorker(*TC) << Place;
       }
     }
   }

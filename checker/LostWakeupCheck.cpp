@@ -78,16 +78,15 @@ void LostWakeupCheck::reportLostDataWakeup(const CallExpr *Schedule,
                                            const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   diag(SM.getFileLoc(Schedule->getBeginLoc()),
-       "'schedule()' can sleep through a wake-up here: '%0' was read before "
-       "the task state was set, so an update and wake-up from '%1' in between "
-       "are lost until the next one; set the state first, then test '%0', "
-       "then call schedule()")
+       "'schedule()' can sleep through a wake-up: '%0' was read before the "
+       "task state was set, so a wake-up from '%1' in between is lost")
       << C.PlaceText << C.Waker->getName();
   diag(SM.getFileLoc(Read->getBeginLoc()), "'%0' is read here",
        DiagnosticIDs::Note)
       << C.PlaceText;
   if (StateSet.isValid())
-    diag(StateSet, "and the state is set only here", DiagnosticIDs::Note);
+    diag(StateSet, "and the state is set only here; set it before the test",
+         DiagnosticIDs::Note);
   diag(SM.getFileLoc(C.Wake->getBeginLoc()),
        "'%0' updates '%1' and wakes the thread here", DiagnosticIDs::Note)
       << C.Waker->getName() << C.PlaceText;
@@ -307,14 +306,11 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           reportLostDataWakeup(E.Call, S.DataRead, S.DataStateSet, *S.Condition, Ctx);
         if ((S.Bits & Risky) && S.Test && Reported.insert(E.Call).second) {
           diag(Ctx.getSourceManager().getFileLoc(E.Call->getBeginLoc()),
-               "'schedule()' can sleep forever here: the stop was tested "
-               "before the task state was set, so a kthread_stop() in "
-               "between is lost (its wake-up comes before the state change "
-               "and nothing wakes the thread again); set the state first, "
-               "then test kthread_should_stop(), then call schedule()");
+               "'schedule()' can sleep forever: the stop was tested before "
+               "the task state was set, so a kthread_stop() in between is lost");
           diag(Ctx.getSourceManager().getFileLoc(S.Test->getBeginLoc()),
                "the stop is tested here", DiagnosticIDs::Note);
-          diag(S.StateSet, "and the state is set only here",
+          diag(S.StateSet, "and the state is set only here; set it before the test",
                DiagnosticIDs::Note);
         }
       }

@@ -200,14 +200,11 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
       auto D = NT.OneError
                    ? diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
                           "'%0' fails with more than one error code: this "
-                          "comparison with one of them lets the others (-EINTR "
-                          "when the caller is killed) go on as a task; test it "
-                          "with IS_ERR()")
+                          "comparison with one of them lets the others go on "
+                          "as a task")
                    : diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
-                          "'%0' returns ERR_PTR(-errno) on failure, never NULL: "
-                          "this NULL test cannot see the failure, and the error "
-                          "pointer goes on to be used as a task; test it with "
-                          "IS_ERR()");
+                          "'%0' returns ERR_PTR() on failure, never NULL: this "
+                          "test lets the error pointer go on as a task");
       D << NT.Creation->ApiName;
       std::optional<std::string> Tested = writtenText(NT.Tested, Ctx);
       std::optional<std::string> Whole = writtenText(NT.Test, Ctx);
@@ -221,7 +218,8 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
             Fix);
       }
       } // The warning is emitted here, before its note.
-      diag(NT.Creation->Loc, "'%0' called here", DiagnosticIDs::Note)
+      diag(NT.Creation->Loc, "'%0' called here; test its result with IS_ERR()",
+           DiagnosticIDs::Note)
           << NT.Creation->ApiName;
     }
     // One report per creation: the first unsafe use, unless a NULL test
@@ -233,19 +231,17 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
       std::string Handle = handleText(U.Handle, Ctx);
       if (!U.Callee.empty())
         diag(fileLoc(U.Use->getBeginLoc(), Ctx),
-             "'%0' may be an ERR_PTR here: it is passed to '%1' before "
-             "IS_ERR() has excluded a failed '%2', and '%1' would use the "
-             "error pointer as a task; test it with IS_ERR() and return "
-             "PTR_ERR() first")
+             "'%0' may be an ERR_PTR here: '%1' would use a failed '%2' as a "
+             "task")
             << Handle << U.Callee << U.Creation->ApiName;
       else
         diag(fileLoc(U.Use->getBeginLoc(), Ctx),
-             "'%0' may be an ERR_PTR here: it is dereferenced before IS_ERR() "
-             "has excluded a failed '%1', which oopses; test it with IS_ERR() "
-             "and return PTR_ERR() first")
+             "'%0' may be an ERR_PTR here: dereferencing a failed '%1' "
+             "oopses")
             << Handle << U.Creation->ApiName;
       diag(U.Creation->Loc,
-           "'%0' called here; it returns ERR_PTR(-errno) on failure",
+           "'%0' called here; test its result with IS_ERR() and return "
+           "PTR_ERR() first",
            DiagnosticIDs::Note)
           << U.Creation->ApiName;
     }
@@ -289,15 +285,13 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
         std::string User = G.Callee.empty() ? std::string("a dereference") : G.Callee;
         diag(fileLoc(L.Store->getBeginLoc(), Ctx),
              "an ERR_PTR from a failed '%0' can stay in '%1' after this "
-             "function returns%select{|: a NULL test does not stop it,}3 and "
-             "'%2' will use the error pointer as a task; set '%1' to NULL "
-             "when creation fails")
+             "function returns, and '%2' will use it as a task")
             << L.Creation->ApiName << Place << User << G.PastNullTest;
         diag(fileLoc(G.Use->getBeginLoc(), Ctx),
              "the error pointer reaches '%0' here%select{, untested|, past a "
-             "NULL test}1",
+             "NULL test}1; set '%2' to NULL when creation fails",
              DiagnosticIDs::Note)
-            << User << G.PastNullTest;
+            << User << G.PastNullTest << Place;
         break;
       }
     }

@@ -103,12 +103,11 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
              "leaves the loop",
              DiagnosticIDs::Note);
       } else {
-        diag(L.Loc, "this loop in the function of a stopped thread never tests "
-                    "kthread_should_stop() and nothing else ends it: "
-                    "kthread_stop() will wait forever for '%0' to return, "
-                    "hanging its caller (rmmod, remove) in D state; test "
-                    "kthread_should_stop() in the loop condition")
+        diag(L.Loc, "this loop never tests kthread_should_stop() and nothing "
+                    "else ends it: kthread_stop() waits forever for '%0'")
             << Fn->getName();
+        diag(L.Loc, "test kthread_should_stop() in the loop condition",
+             DiagnosticIDs::Note);
       }
       NoteCaller(L.In);
       NoteStop();
@@ -132,27 +131,27 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
         continue;
       if (!Reported.insert(W.Loc).second)
         continue;
-      if (W.Kind == SyncKind::Sleep)
+      if (W.Kind == SyncKind::Sleep) {
         diag(W.Loc, "'schedule()' sleeps in a loop that never tests "
-                    "kthread_should_stop(): the wake-up from kthread_stop() "
-                    "finds the loop condition unchanged and the thread sleeps "
-                    "again, so kthread_stop() waits forever; test "
-                    "kthread_should_stop() after setting the task state");
-      else
+                    "kthread_should_stop(): the thread sleeps again after "
+                    "kthread_stop() wakes it");
+        diag(W.Loc, "test kthread_should_stop() after setting the task state",
+             DiagnosticIDs::Note);
+      } else {
         diag(W.Loc,
              "'%0' blocks the thread in a way kthread_stop() does not end%1: "
-             "kthread_stop() wakes the thread once and waits for it to return, "
-             "but it goes back to waiting on %2 '%3', so kthread_stop() waits "
-             "forever; %4")
+             "it waits on %2 '%3' again, and kthread_stop() waits forever")
             << W.Api
             << (W.Interruptible ? " on kernels before v6.1" : "")
             << describe(W.Kind)
-            << (W.ObjectText.empty() ? std::string("?") : W.ObjectText)
+            << (W.ObjectText.empty() ? std::string("?") : W.ObjectText);
+        diag(W.Loc, "%0", DiagnosticIDs::Note)
             << (W.Kind == SyncKind::WaitQueue
                     ? "add kthread_should_stop() to the wait condition"
                     : "use a timed or interruptible wait in a loop that tests "
                       "kthread_should_stop(), or signal it before "
                       "kthread_stop()");
+      }
       NoteCaller(W.In);
       NoteStop();
     }

@@ -314,10 +314,8 @@ void NameFormatCheck::checkModel(const KthreadModel &M) {
         continue; // The cpu format is unchecked either way; args: the user's.
       std::string Name = writtenText(TC.NameArg, Ctx);
       auto D = diag(Loc, "thread name '%0' is used as the format string of "
-                         "'%1': a '%%' in it is read as a conversion and "
-                         "takes arguments that are not there (garbage in the "
-                         "name, or an oops on '%%s'); pass it as an argument, "
-                         "\"%%s\", %0")
+                         "'%1': a '%%' in it reads arguments that are not "
+                         "there")
                << (Name.empty() ? std::string("name") : Name) << TC.ApiName;
       if (std::optional<SourceLocation> At = insertionPoint(TC.NameArg, Ctx))
         D << FixItHint::CreateInsertion(*At, "\"%s\", ");
@@ -343,15 +341,13 @@ void NameFormatCheck::checkModel(const KthreadModel &M) {
       std::string Fmt = Lit->getString().str();
       if (Convs.empty()) {
         diag(Loc, "'%0' passes the cpu number to the name format, but '%1' "
-                  "has no conversion for it: the thread of every cpu gets the "
-                  "same name; add '%%u' where the cpu number goes")
+                  "has no conversion for it: every cpu's thread gets the same "
+                  "name")
             << TC.ApiName << Fmt;
       } else if (Convs.size() > 1 || Star) {
-        diag(Loc, "'%0' passes only the cpu number to the name format, but "
-                  "'%1' reads %2 arguments: the others are whatever lies in "
-                  "the argument registers, garbage in the name or an oops on "
-                  "'%%s' (the compiler does not check this format); keep a "
-                  "single '%%u' for the cpu number")
+        diag(Loc, "'%0' passes only the cpu number, but '%1' reads %2 "
+                  "arguments: the others are garbage in the name, or an oops "
+                  "on '%%s'")
             << TC.ApiName << Fmt
             << unsigned(Convs.size() + llvm::count_if(Convs, [](const Piece *P) {
                           return P->WidthStar;
@@ -361,10 +357,8 @@ void NameFormatCheck::checkModel(const KthreadModel &M) {
       } else if (const Piece &P = *Convs.front();
                  !isIntConversion(P.Conv) ||
                  !(P.Length.empty() || P.Length == "h" || P.Length == "hh")) {
-        diag(Loc, "'%0' passes the cpu number, an unsigned int, to the name "
-                  "format, but '%1' formats it with '%2': the name comes out "
-                  "as garbage (the compiler does not check this format); use "
-                  "'%%u'")
+        diag(Loc, "'%0' passes the cpu number as an unsigned int, but '%1' "
+                  "formats it with '%2': the name comes out as garbage")
             << TC.ApiName << Fmt << P.Spec;
       }
     }
@@ -380,16 +374,11 @@ void NameFormatCheck::checkModel(const KthreadModel &M) {
     });
     if (Info.Kept)
       diag(Loc, "thread name '%0' is %select{%1|at least %1}2 characters "
-                "long, but a task's comm keeps only the first 15: the thread "
-                "will be called '%3' in ps, top and /proc, and names that "
-                "differ only after that look the same; shorten the name")
+                "long, but comm keeps only 15: ps and /proc show it as '%3'")
           << Info.Rendered << unsigned(Info.MinLen) << IsFormat << *Info.Kept;
     else
       diag(Loc, "thread name '%0' is at least %1 characters long once "
-                "formatted, but a task's comm keeps only the first 15: the "
-                "thread will be called the first 15 characters of it in ps, "
-                "top and /proc, and what follows is lost; shorten the fixed "
-                "part of the name")
+                "formatted, but comm keeps only 15: the rest is lost")
           << Info.Rendered << unsigned(Info.MinLen);
   }
 }

@@ -64,13 +64,14 @@ void NeverWokenCheck::checkModel(const KthreadModel &M) {
       std::string Fn = TC.ThreadFns.empty()
                            ? std::string("the thread function")
                            : "'" + TC.ThreadFns.front()->getName().str() + "'";
-      diag(TC.Loc,
-           "thread created by '%0' is never woken%1: no wake_up_process(), "
-           "kthread_park() or kthread_stop() reaches its handle, so %2 never "
-           "runs and the task sleeps forever; call wake_up_process() once it "
-           "is set up, or create it with kthread_run()")
+      diag(TC.Loc, "thread created by '%0' is never woken%1: %2 never runs, "
+                   "and the task sleeps forever")
           << TC.ApiName << (NS.StartedOnSomePath ? " on some paths" : "")
           << Fn;
+      diag(TC.Loc,
+           "call wake_up_process() once it is set up, or create it with "
+           "kthread_run()",
+           DiagnosticIDs::Note);
     }
   }
 }

@@ -84,11 +84,9 @@ void StopOrderingCheck::checkModel(const KthreadModel &M) {
           continue;
         {
           auto D = diag(Stop->Call->getBeginLoc(),
-                        "'%0' is called before '%1(&%2)', but thread function "
-                        "'%3' waits for that signal in a way kthread_stop() "
-                        "does not interrupt: kthread_stop() waits for the "
-                        "thread, the thread waits for the signal that only "
-                        "comes after, a deadlock; signal before stopping")
+                        "'%0' is called before '%1(&%2)', which thread "
+                        "function '%3' waits for: each waits for the other, "
+                        "a deadlock")
                    << Stop->Call->getDirectCallee()->getName() << Late->Api
                    << Late->ObjectText << Fn->getName();
           // Fix-it when the signal is the very next statement: swap them.
@@ -111,7 +109,8 @@ void StopOrderingCheck::checkModel(const KthreadModel &M) {
         }
         diag(W.Loc, "'%0' waits here for '%1'", DiagnosticIDs::Note)
             << W.Api << W.ObjectText;
-        diag(Late->Loc, "'%0' signals it only here, after the stop",
+        diag(Late->Loc, "'%0' signals it only here, after the stop; signal "
+                        "before stopping",
              DiagnosticIDs::Note)
             << Late->Api;
       }
@@ -125,11 +124,11 @@ void StopOrderingCheck::checkModel(const KthreadModel &M) {
           continue;
         diag(Stop->Call->getBeginLoc(),
              "'%0' is called while holding '%1', which thread function '%2' "
-             "takes: the thread blocks on the lock while kthread_stop() waits "
-             "for the thread, a deadlock; release the lock before stopping")
+             "takes: each waits for the other, a deadlock")
             << Stop->Call->getDirectCallee()->getName() << Held->ObjectText
             << Fn->getName();
-        diag(Held->Loc, "'%0' taken here", DiagnosticIDs::Note)
+        diag(Held->Loc, "'%0' taken here; release it before stopping",
+             DiagnosticIDs::Note)
             << Held->ObjectText;
         diag(Taken->Loc, "'%0' takes it here", DiagnosticIDs::Note)
             << Fn->getName();

@@ -19,7 +19,8 @@ static int tutorial_fn(void *data)
 	unsigned int n = 0;
 
 	while (!kthread_should_stop()) {
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'tutorial_fn' tests the stop but never sleeps, blocks or yields: it spins a CPU until kthread_stop(), and on a non-preemptible kernel triggers soft-lockup warnings; sleep in it (wait_event_interruptible(), schedule_timeout(), msleep()) or at least call cond_resched() [kthread-busy-loop]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'tutorial_fn' never sleeps, blocks or yields: it spins a CPU until kthread_stop() [kthread-busy-loop]
+	// CHECK-MESSAGES: :[[@LINE-2]]:2: note: sleep in it (wait_event_interruptible(), msleep()) or at least call cond_resched()
 		atomic_inc(&items);
 		wake_up(&wq);
 		pr_info("item %u\n", ++n);
@@ -31,7 +32,7 @@ static int tutorial_fn(void *data)
 static void produce(void)
 {
 	for (;;) {
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'producer_fn' tests the stop but never sleeps
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'producer_fn' never sleeps, blocks or yields: it spins a CPU until kthread_stop()
 		if (kthread_should_stop())
 			break;
 		spin_lock(&lock);
@@ -54,7 +55,7 @@ static struct mutex busy_mutex;
 static int trylock_fn(void *data)
 {
 	while (!kthread_should_stop())
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'trylock_fn' tests the stop but never sleeps
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in thread function 'trylock_fn' never sleeps, blocks or yields: it spins a CPU until kthread_stop()
 		if (mutex_trylock(&busy_mutex))
 			break;
 	return 0;
@@ -65,7 +66,7 @@ static int trylock_fn(void *data)
 static int poll_fn(void *data)
 {
 	while (!kthread_should_stop())
-	// CHECK-MESSAGES-KNOWN: :[[@LINE-1]]:2: warning: this loop in thread function 'poll_fn' tests the stop but never sleeps
+	// CHECK-MESSAGES-KNOWN: :[[@LINE-1]]:2: warning: this loop in thread function 'poll_fn' never sleeps
 		poll_hw_status();
 	return 0;
 }

@@ -18,7 +18,7 @@ static int tutorial_fn(void *data)
 	wait_for_completion(&release);
 	pr_info("released\n");
 	return 0;
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'tutorial_fn' can end here before kthread_should_stop() is true, while 'tutorial_exit' stops it later without holding a reference: the task may already be freed when kthread_stop() touches it (use-after-free); loop until kthread_should_stop() before returning, or pin the task with get_task_struct() after creating it and put_task_struct() after kthread_stop() [kthread-exit-before-stop]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'tutorial_fn' can end here before kthread_should_stop() is true: 'tutorial_exit' then stops a task that may be freed [kthread-exit-before-stop]
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
 }
 
@@ -48,7 +48,7 @@ static int poller_fn(void *data)
 	while (!kthread_should_stop()) {
 		if (p->broken)
 			return -EINVAL;
-	// CHECK-MESSAGES: :[[@LINE-1]]:4: warning: thread function 'poller_fn' can end here before kthread_should_stop() is true, while 'poller_stop' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:4: warning: thread function 'poller_fn' can end here before kthread_should_stop() is true: 'poller_stop' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
 		msleep(10);
 	}
@@ -77,7 +77,7 @@ static int done_fn(void *arg)
 	while (!kthread_should_stop() && !done_flag)
 		msleep(10);
 	return 0;
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'done_fn' can end here before kthread_should_stop() is true, while 'done_cycle' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'done_fn' can end here before kthread_should_stop() is true: 'done_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
 }
 
@@ -97,7 +97,7 @@ static int maybe_fn(void *arg)
 
 	if (!count)
 		return -EINVAL;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'maybe_fn' can end here before kthread_should_stop() is true, while 'maybe_cycle' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'maybe_fn' can end here before kthread_should_stop() is true: 'maybe_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
 	while (!kthread_should_stop())
 		msleep(*count);
@@ -121,7 +121,7 @@ static int cmp_fn(void *arg)
 
 	if (count == &cmp_limit)
 		return 0;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'cmp_fn' can end here before kthread_should_stop() is true, while 'cmp_cycle' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'cmp_fn' can end here before kthread_should_stop() is true: 'cmp_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
 	while (!kthread_should_stop())
 		msleep(*count);
@@ -147,7 +147,7 @@ static int slow_fn(void *arg)
 			break;
 	}
 	return 0;
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'slow_fn' can end here before kthread_should_stop() is true, while 'slow_cycle' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'slow_fn' can end here before kthread_should_stop() is true: 'slow_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
 }
 
@@ -167,7 +167,7 @@ static int ready_fn(void *data)
 	complete(&ready_done);
 	if (!have_work())
 		return 0;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'ready_fn' can end here before kthread_should_stop() is true, while 'ready_cycle' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: thread function 'ready_fn' can end here before kthread_should_stop() is true: 'ready_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
 	while (!kthread_should_stop())
 		msleep(10);
@@ -195,7 +195,7 @@ static int sig_fn(void *data)
 		do_work();
 	}
 	return 0;
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'sig_fn' can end here before kthread_should_stop() is true, while 'sig_cycle' stops it later
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'sig_fn' can end here before kthread_should_stop() is true: 'sig_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
 }
 
@@ -213,7 +213,7 @@ static int exiter_fn(void *data)
 {
 	do_work();
 	kthread_exit(0);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'exiter_fn' can end here before kthread_should_stop() is true
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'exiter_fn' can end here before kthread_should_stop() is true: 'exiter_cycle' then stops a task that may be freed
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
 }
 
@@ -590,7 +590,7 @@ static int failing_slot_thread(void *data)
 	while (!kthread_should_stop()) {
 		if (event_wait_or_error(&s->wq, &s->ev))
 			return -5;
-		// CHECK-MESSAGES: :[[@LINE-1]]:4: warning: thread function 'failing_slot_thread' can end here before kthread_should_stop() is true{{.*}} [kthread-exit-before-stop]
+		// CHECK-MESSAGES: :[[@LINE-1]]:4: warning: thread function 'failing_slot_thread' can end here before kthread_should_stop() is true: 'failing_slot_cycle' then stops a task that may be freed [kthread-exit-before-stop]
 		// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
 		do_work();
 	}

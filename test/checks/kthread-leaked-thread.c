@@ -71,8 +71,8 @@ static int demo_start_selftest(void)
 static int demo_start_watchdog(void)
 {
 	struct task_struct *t = kthread_run(loop_fn, NULL, "demo-watchdog");
-	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread started by 'kthread_run' during module init 'demo_init' cannot be stopped by module exit function 'demo_exit': its handle is kept in no field or global, so after rmmod 'loop_fn' runs the module's freed code; keep the handle where 'demo_exit' can reach it and stop the thread there [kthread-leaked-thread]
-	// CHECK-MESSAGES: :[[@LINE+130]]:20: note: module exit function 'demo_exit' does not stop it
+	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread started by 'kthread_run' during module init 'demo_init' cannot be stopped: no field or global keeps its handle, so 'loop_fn' outlives rmmod [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+130]]:20: note: module exit function 'demo_exit' cannot reach it; keep the handle where it can, and stop the thread there
 
 	return PTR_ERR_OR_ZERO(t);
 }
@@ -97,8 +97,8 @@ static int __init demo_init(void)
 
 	/* Stopped when init fails, but module exit forgets it. */
 	producer = kthread_create(loop_fn, NULL, "demo-producer");
-	// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: thread started by 'kthread_create' during module init 'demo_init' is never stopped by module exit function 'demo_exit': after rmmod 'loop_fn' runs the module's freed code; call kthread_stop(producer) in 'demo_exit' [kthread-leaked-thread]
-	// CHECK-MESSAGES: :[[@LINE+104]]:20: note: module exit function 'demo_exit' does not stop it
+	// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: thread started by 'kthread_create' during module init 'demo_init' is never stopped by 'demo_exit': 'loop_fn' runs freed code after rmmod [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+104]]:20: note: module exit function 'demo_exit' does not stop it; call kthread_stop(producer) there
 	if (IS_ERR(producer)) {
 		err = PTR_ERR(producer);
 		goto err_stop_consumer;
@@ -108,7 +108,7 @@ static int __init demo_init(void)
 
 	/* A failed registration returns without stopping the poller. */
 	poller = kthread_run(loop_fn, NULL, "demo-poller");
-	// CHECK-MESSAGES: :[[@LINE-1]]:11: warning: thread started by 'kthread_run' is still running when 'demo_init' fails: no kthread_stop() reaches it on this error path, and a failed init frees the module's code while the thread runs it; stop it on the error path before returning [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE-1]]:11: warning: thread started by 'kthread_run' is still running when 'demo_init' fails: the failed init frees the code it runs [kthread-leaked-thread]
 	if (IS_ERR(poller)) {
 		err = PTR_ERR(poller);
 		goto err_stop_producer;
@@ -116,7 +116,7 @@ static int __init demo_init(void)
 	err = register_hw();
 	if (err)
 		return err;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'demo_init' returns an error here with the thread still running (and 2 started before it)
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'demo_init' returns an error here with the thread still running (and 2 started before it); stop it with kthread_stop() first
 
 	/* Pinned, then stopped and released in exit. */
 	oneshot = kthread_create(loop_fn, NULL, "demo-oneshot");
@@ -229,12 +229,12 @@ static struct task_struct *kauditd, *daemon_task;
 static int __init audit_like_init(void)
 {
 	kauditd = kthread_run(loop_fn, NULL, "kauditd");
-	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: thread started by 'kthread_run' is still running when 'audit_like_init' fails: no kthread_stop() reaches it on this error path, and the thread goes on using what the failed init gives up; stop it on the error path before returning [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: thread started by 'kthread_run' is still running when 'audit_like_init' fails: it goes on using what the failed init gives up [kthread-leaked-thread]
 	if (IS_ERR(kauditd))
 		return PTR_ERR(kauditd);
 	if (register_hw())
 		return -ENODEV;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'audit_like_init' returns an error here with the thread still running
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'audit_like_init' returns an error here with the thread still running; stop it with kthread_stop() first
 	return 0;
 }
 late_initcall(audit_like_init);
@@ -342,15 +342,15 @@ static int bad_probe(struct platform_device *pdev)
 	if (!priv)
 		return -ENOMEM;
 	priv->task = kthread_run(loop_fn, priv, "bad-poll");
-	// CHECK-MESSAGES: :[[@LINE-1]]:15: warning: thread started by 'kthread_run' during probe 'bad_probe' is never stopped by remove function 'bad_remove': after unbind and rmmod 'loop_fn' runs the module's freed code; call kthread_stop(priv->task) in 'bad_remove' [kthread-leaked-thread]
-	// CHECK-MESSAGES: :[[@LINE+12]]:12: note: remove function 'bad_remove' does not stop it
-	// CHECK-MESSAGES: :[[@LINE-3]]:15: warning: thread started by 'kthread_run' is still running when 'bad_probe' fails: no kthread_stop() reaches it on this error path, and the thread outlives the failed probe, running module code that rmmod frees; stop it on the error path before returning [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE-1]]:15: warning: thread started by 'kthread_run' during probe 'bad_probe' is never stopped by 'bad_remove': 'loop_fn' runs freed code after unbind and rmmod [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+12]]:12: note: remove function 'bad_remove' does not stop it; call kthread_stop(priv->task) there
+	// CHECK-MESSAGES: :[[@LINE-3]]:15: warning: thread started by 'kthread_run' is still running when 'bad_probe' fails: it outlives the probe and runs code that rmmod frees [kthread-leaked-thread]
 	if (IS_ERR(priv->task))
 		return PTR_ERR(priv->task);
 	priv->buf = kzalloc(64, GFP_KERNEL);
 	if (!priv->buf)
 		return -ENOMEM;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'bad_probe' returns an error here with the thread still running
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'bad_probe' returns an error here with the thread still running; stop it with kthread_stop() first
 	platform_set_drvdata(pdev, priv);
 	return 0;
 }
@@ -418,8 +418,8 @@ static int noremove_probe(struct platform_device *pdev)
 	if (!priv)
 		return -ENOMEM;
 	priv->worker = kthread_create_worker(0, "qux-events");
-	// CHECK-MESSAGES: :[[@LINE-1]]:17: warning: thread started by 'kthread_create_worker' in probe 'noremove_probe' is never stopped: driver 'noremove_driver' has no remove function and nothing else stops the thread, so after unbind and rmmod the thread runs the module's freed code; stop it in a remove function [kthread-leaked-thread]
-	// CHECK-MESSAGES: :[[@LINE+7]]:31: note: driver 'noremove_driver' declared here
+	// CHECK-MESSAGES: :[[@LINE-1]]:17: warning: thread started by 'kthread_create_worker' in probe 'noremove_probe' is never stopped: driver 'noremove_driver' has no remove function, so the thread runs freed code after rmmod [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE+7]]:31: note: driver 'noremove_driver' declared here; stop the thread in a remove function
 	if (IS_ERR(priv->worker))
 		return PTR_ERR(priv->worker);
 	platform_set_drvdata(pdev, priv);
@@ -543,7 +543,7 @@ static int mshw_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	platform_set_drvdata(pdev, data);
 	data->poll_task = kthread_run(mshw_poll_task, data, "mshw0011_adp");
-	// CHECK-MESSAGES: :[[@LINE-1]]:20: warning: thread started by 'kthread_run' is still running when 'mshw_probe' fails: no kthread_stop() reaches it on this error path, and the thread outlives the failed probe, running module code that rmmod frees; stop it on the error path before returning [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE-1]]:20: warning: thread started by 'kthread_run' is still running when 'mshw_probe' fails: it outlives the probe and runs code that rmmod frees [kthread-leaked-thread]
 	if (IS_ERR(data->poll_task))
 		return PTR_ERR(data->poll_task);
 	error = register_hw();
@@ -555,7 +555,7 @@ out_err:
 	if (data->kthread_running)
 		kthread_stop(data->poll_task);
 	return error;
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'mshw_probe' returns an error here with the thread still running
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'mshw_probe' returns an error here with the thread still running; stop it with kthread_stop() first
 }
 
 static int mshw_remove(struct platform_device *pdev)
@@ -592,7 +592,7 @@ static int core_init_state(struct core_state *state)
 	if (IS_ERR(state->slot_thread))
 		return PTR_ERR(state->slot_thread);
 	state->sync_thread = kthread_create(loop_fn, state, "core-sync");
-	// CHECK-MESSAGES: :[[@LINE-1]]:23: warning: thread started by 'kthread_create' is still running when 'core_probe' fails: no kthread_stop() reaches it on this error path, and the thread outlives the failed probe, running module code that rmmod frees; stop it on the error path before returning [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE-1]]:23: warning: thread started by 'kthread_create' is still running when 'core_probe' fails: it outlives the probe and runs code that rmmod frees [kthread-leaked-thread]
 	if (IS_ERR(state->sync_thread)) {
 		kthread_stop(state->slot_thread);
 		return PTR_ERR(state->sync_thread);
@@ -621,7 +621,7 @@ static int core_probe(struct platform_device *pdev)
 	ret = register_hw();
 	if (ret)
 		return ret;
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'core_probe' returns an error here with the thread still running (and 1 started before it)
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'core_probe' returns an error here with the thread still running (and 1 started before it); stop it with kthread_stop() first
 	platform_set_drvdata(pdev, priv);
 	return 0;
 }

@@ -39,9 +39,9 @@ static int events_fn(void *data)
 		if (kthread_should_stop())
 			break;
 		schedule();
-		// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep through a wake-up here: 's->events' was read before the task state was set, so an update and wake-up from 'post_events' in between are lost until the next one; set the state first, then test 's->events', then call schedule() [kthread-lost-wakeup]
+		// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep through a wake-up: 's->events' was read before the task state was set, so a wake-up from 'post_events' in between is lost [kthread-lost-wakeup]
 		// CHECK-MESSAGES: :[[@LINE-12]]:12: note: 's->events' is read here
-		// CHECK-MESSAGES: :[[@LINE-6]]:3: note: and the state is set only here
+		// CHECK-MESSAGES: :[[@LINE-6]]:3: note: and the state is set only here; set it before the test
 		// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'post_events' updates 's->events' and wakes the thread here
 	}
 	__set_current_state(TASK_RUNNING);

@@ -22,7 +22,7 @@ static int racy_fn(void *data)
 			break;
 		set_current_state(TASK_INTERRUPTIBLE);
 		schedule();
-	// CHECK-MESSAGES-OLD: :[[@LINE-1]]:3: warning: 'schedule()' can sleep forever here: the stop was tested before the task state was set, so a kthread_stop() in between is lost (its wake-up comes before the state change and nothing wakes the thread again); set the state first, then test kthread_should_stop(), then call schedule() [kthread-lost-wakeup]
+	// CHECK-MESSAGES-OLD: :[[@LINE-1]]:3: warning: 'schedule()' can sleep forever: the stop was tested before the task state was set, so a kthread_stop() in between is lost [kthread-lost-wakeup]
 	// CHECK-MESSAGES-OLD: :[[@LINE-5]]:7: note: the stop is tested here
 	// CHECK-MESSAGES-OLD: :[[@LINE-4]]:3: note: and the state is set only here
 	}
@@ -36,9 +36,9 @@ static void wait_for_stop(void)
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		schedule();
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep forever here
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep forever: the stop was tested before the task state was set, so a kthread_stop() in between is lost
 	// CHECK-MESSAGES: :[[@LINE-4]]:10: note: the stop is tested here
-	// CHECK-MESSAGES: :[[@LINE-4]]:3: note: and the state is set only here
+	// CHECK-MESSAGES: :[[@LINE-4]]:3: note: and the state is set only here; set it before the test
 	}
 }
 

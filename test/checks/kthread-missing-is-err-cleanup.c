@@ -26,7 +26,7 @@ static int logged_probe(struct platform_device *pdev)
 	if (!p)
 		return -ENOMEM;
 	p->task = kthread_run(worker_fn, p, "logged");
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'p->task' after this function returns and 'kthread_stop' will use the error pointer as a task; set 'p->task' to NULL when creation fails [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'p->task' after this function returns, and 'kthread_stop' will use it as a task [kthread-missing-is-err]
 	if (IS_ERR(p->task))
 		dev_err(&pdev->dev, "no thread\n");
 	platform_set_drvdata(pdev, p);
@@ -38,7 +38,7 @@ static int logged_remove(struct platform_device *pdev)
 	struct priv *p = platform_get_drvdata(pdev);
 
 	kthread_stop(p->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, untested
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, untested; set 'p->task' to NULL when creation fails
 	return 0;
 }
 
@@ -66,7 +66,7 @@ static int zero_probe(struct platform_device *pdev)
 	if (err)
 		goto out;
 	o->task = kthread_create(worker_fn, o, "zero");
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_create' can stay in 'o->task'{{.*}} [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_create' can stay in 'o->task' after this function returns, and 'kthread_stop' will use it as a task [kthread-missing-is-err]
 	if (IS_ERR(o->task))
 		goto out; /* err is still 0: the probe succeeds */
 	wake_up_process(o->task);
@@ -85,7 +85,7 @@ static int zero_remove(struct platform_device *pdev)
 	struct other *o = platform_get_drvdata(pdev);
 
 	kthread_stop(o->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, untested
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, untested; set 'o->task' to NULL when creation fails
 	return 0;
 }
 
@@ -215,7 +215,7 @@ int delay_ctr(struct dm_target *ti)
 		return -ENOMEM;
 	ti->private = dc;
 	dc->worker = kthread_create(worker_fn, dc, "dm-delay");
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_create' can stay in 'dc->worker' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'dc->worker' to NULL when creation fails [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_create' can stay in 'dc->worker' after this function returns, and 'kthread_stop' will use it as a task [kthread-missing-is-err]
 	if (IS_ERR(dc->worker)) {
 		ret = PTR_ERR(dc->worker);
 		goto bad;
@@ -232,7 +232,7 @@ static void delay_dtr(struct dm_target *ti)
 
 	if (dc->worker)
 		kthread_stop(dc->worker);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test; set 'dc->worker' to NULL when creation fails
 	kfree(dc);
 }
 
@@ -243,8 +243,8 @@ int one_error_probe(struct priv *p)
 {
 	p->task = kthread_run(worker_fn, p, "one-error");
 	if (p->task == ERR_PTR(-ENOMEM))
-	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' fails with more than one error code: this comparison with one of them lets the others (-EINTR when the caller is killed) go on as a task; test it with IS_ERR() [kthread-missing-is-err]
-	// CHECK-MESSAGES: :[[@LINE-3]]:12: note: 'kthread_run' called here
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' fails with more than one error code: this comparison with one of them lets the others go on as a task [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-3]]:12: note: 'kthread_run' called here; test its result with IS_ERR()
 		return -ENOMEM;
 	return 0;
 }
@@ -318,7 +318,7 @@ static int bad_start_streaming(struct stream *s)
 	if (s->kthread)
 		return 0;
 	s->kthread = kthread_run(worker_fn, s, "stream");
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 's->kthread' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 's->kthread' to NULL when creation fails [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 's->kthread' after this function returns, and 'kthread_stop' will use it as a task [kthread-missing-is-err]
 	if (IS_ERR(s->kthread))
 		return PTR_ERR(s->kthread);
 	return 0;
@@ -329,7 +329,7 @@ static void stop_streaming(struct stream *s)
 	if (!s->kthread)
 		return;
 	kthread_stop(s->kthread);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: the error pointer reaches 'kthread_stop' here, past a NULL test; set 's->kthread' to NULL when creation fails
 	s->kthread = NULL;
 }
 

@@ -20,8 +20,8 @@ int bad_wake_unchecked(void)
 {
 	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-bad");
 	wake_up_process(t);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: it is passed to 'wake_up_process' before IS_ERR() has excluded a failed 'kthread_create'{{.*}} [kthread-missing-is-err]
-	// CHECK-MESSAGES: :[[@LINE-3]]:26: note: 'kthread_create' called here; it returns ERR_PTR(-errno) on failure
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: 'wake_up_process' would use a failed 'kthread_create' as a task [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-3]]:26: note: 'kthread_create' called here; test its result with IS_ERR() and return PTR_ERR() first
 	return 0;
 }
 
@@ -31,8 +31,8 @@ int bad_bind_before_test(unsigned int cpu)
 
 	t = kthread_create_on_node(worker_fn, NULL, 0, "kt/%u", cpu);
 	kthread_bind(t, cpu);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: it is passed to 'kthread_bind' before IS_ERR()
-	// CHECK-MESSAGES: :[[@LINE-3]]:6: note: 'kthread_create_on_node' called here
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: 'kthread_bind' would use a failed 'kthread_create_on_node' as a task
+	// CHECK-MESSAGES: :[[@LINE-3]]:6: note: 'kthread_create_on_node' called here; test its result with IS_ERR() and return PTR_ERR() first
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	wake_up_process(t);
@@ -43,8 +43,8 @@ int bad_deref(void)
 {
 	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-deref");
 	pr_info("started pid %d\n", t->pid);
-	// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 't' may be an ERR_PTR here: it is dereferenced before IS_ERR() has excluded a failed 'kthread_run'
-	// CHECK-MESSAGES: :[[@LINE-3]]:26: note: 'kthread_run' called here
+	// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 't' may be an ERR_PTR here: dereferencing a failed 'kthread_run' oopses
+	// CHECK-MESSAGES: :[[@LINE-3]]:26: note: 'kthread_run' called here; test its result with IS_ERR() and return PTR_ERR() first
 	return 0;
 }
 
@@ -56,7 +56,7 @@ int bad_only_on_one_path(int flag)
 			return PTR_ERR(t);
 	}
 	kthread_stop(t);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: it is passed to 'kthread_stop'
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 't' may be an ERR_PTR here: 'kthread_stop' would use a failed 'kthread_run' as a task
 	return 0;
 }
 
@@ -76,7 +76,7 @@ int bad_stop_in_error_path(struct unwinder *p)
 	return 0;
 out_stop:
 	kthread_stop(p->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'p->task' may be an ERR_PTR here: it is passed to 'kthread_stop'
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'p->task' may be an ERR_PTR here: 'kthread_stop' would use a failed 'kthread_run' as a task
 	return err;
 }
 
@@ -86,7 +86,7 @@ int bad_null_test(void)
 {
 	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-null");
 	if (!t)
-	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL: this NULL test cannot see the failure{{.*}} [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR() on failure, never NULL: this test lets the error pointer go on as a task [kthread-missing-is-err]
 	// CHECK-FIXES: {{^}}	if (IS_ERR(t)){{$}}
 		return -ENOMEM;
 	kthread_stop(t);
@@ -97,7 +97,7 @@ int bad_eq_null(struct priv *p)
 {
 	p->task = kthread_create(worker_fn, p, "kt-eq");
 	if (p->task == NULL)
-	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_create' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_create' returns ERR_PTR() on failure, never NULL: this test lets the error pointer go on as a task
 	// CHECK-FIXES: {{^}}	if (IS_ERR(p->task)){{$}}
 		return -ENOMEM;
 	wake_up_process(p->task);
@@ -108,7 +108,7 @@ int bad_null_ne_reversed(void)
 {
 	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-ne");
 	if (NULL != t) {
-	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR() on failure, never NULL: this test lets the error pointer go on as a task
 	// CHECK-FIXES: {{^}}	if (!IS_ERR(t)) {{{$}}
 		kthread_stop(t);
 	}
@@ -119,7 +119,7 @@ int bad_if_handle(void)
 {
 	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-if");
 	if (t)
-	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'kthread_run' returns ERR_PTR() on failure, never NULL: this test lets the error pointer go on as a task
 	// CHECK-FIXES: {{^}}	if (!IS_ERR(t)){{$}}
 		kthread_stop(t);
 	return 0;
@@ -129,7 +129,7 @@ int bad_warn_on_null(void)
 {
 	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-warn");
 	if (WARN_ON(!t))
-	// CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'kthread_run' returns ERR_PTR() on failure, never NULL: this test lets the error pointer go on as a task
 	// CHECK-FIXES: {{^}}	if (WARN_ON(IS_ERR(t))){{$}}
 		return -ENOMEM;
 	kthread_stop(t);
@@ -142,7 +142,7 @@ struct task_struct *bad_elvis(void)
 {
 	struct task_struct *t = kthread_run(worker_fn, NULL, "kt-elvis");
 	return t ?: fallback_task;
-	// CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'kthread_run' returns ERR_PTR(-errno) on failure, never NULL
+	// CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'kthread_run' returns ERR_PTR() on failure, never NULL: this test lets the error pointer go on as a task
 }
 
 //===--- Rule 3: an ERR_PTR left in storage ------------------------------===//
@@ -158,7 +158,7 @@ struct ctx {
 int ctx_start(struct ctx *c)
 {
 	c->poller = kthread_run(worker_fn, c, "kt-poll");
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'c->poller' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'c->poller' to NULL when creation fails [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'c->poller' after this function returns, and 'kthread_stop' will use it as a task [kthread-missing-is-err]
 	if (IS_ERR(c->poller))
 		pr_warn("no poller, polling disabled\n");
 	return 0;
@@ -168,7 +168,7 @@ void ctx_stop(struct ctx *c)
 {
 	if (c->poller)
 		kthread_stop(c->poller);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test; set 'c->poller' to NULL when creation fails
 }
 
 //===--- Must stay silent ------------------------------------------------===//
@@ -228,7 +228,7 @@ int ipmb_probe(struct ipmb_dev *iidev)
 	int rv;
 
 	iidev->thread = kthread_run(worker_fn, iidev, "kipmb");
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'iidev->thread' after this function returns: a NULL test does not stop it, and 'kthread_stop' will use the error pointer as a task; set 'iidev->thread' to NULL when creation fails [kthread-missing-is-err]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: an ERR_PTR from a failed 'kthread_run' can stay in 'iidev->thread' after this function returns, and 'kthread_stop' will use it as a task [kthread-missing-is-err]
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: the error pointer reaches 'kthread_stop' here, past a NULL test
 	if (IS_ERR(iidev->thread)) {
 		rv = PTR_ERR(iidev->thread);
@@ -323,7 +323,7 @@ int commit_start_all(void)
 kill:
 	for (i = 0; i < n; i++)
 		kthread_stop(commit_pool[i]);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'commit_pool[]' may be an ERR_PTR here: it is passed to 'kthread_stop' before IS_ERR() has excluded a failed 'kthread_run'
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'commit_pool[]' may be an ERR_PTR here: 'kthread_stop' would use a failed 'kthread_run' as a task
 	// CHECK-MESSAGES: :{{[0-9]+}}:20: note: 'kthread_run' called here
 	return rc;
 }

@@ -12,7 +12,8 @@ int have_work(void);
 static int poll_fn(void *data)
 {
 	while (1) {
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in the function of a stopped thread never tests kthread_should_stop() and nothing else ends it: kthread_stop() will wait forever for 'poll_fn' to return, hanging its caller (rmmod, remove) in D state; test kthread_should_stop() in the loop condition [kthread-missing-should-stop]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop never tests kthread_should_stop() and nothing else ends it: kthread_stop() waits forever for 'poll_fn' [kthread-missing-should-stop]
+	// CHECK-MESSAGES: :[[@LINE-2]]:2: note: test kthread_should_stop() in the loop condition
 		do_work();
 		msleep(100);
 	}
@@ -42,7 +43,7 @@ struct ticker {
 static int ticker_fn(void *data)
 {
 	for (;;) {
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in the function of a stopped thread never tests kthread_should_stop() and nothing else ends it: kthread_stop() will wait forever for 'ticker_fn' to return
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop never tests kthread_should_stop() and nothing else ends it: kthread_stop() waits forever for 'ticker_fn'
 		do_work();
 		msleep(100);
 	}
@@ -79,7 +80,7 @@ struct pump {
 static void pump_forever(struct pump *p)
 {
 	for (;;) {
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop in the function of a stopped thread never tests kthread_should_stop() and nothing else ends it: kthread_stop() will wait forever for 'pump_fn' to return
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop never tests kthread_should_stop() and nothing else ends it: kthread_stop() waits forever for 'pump_fn'
 		do_work();
 		schedule_timeout_interruptible(HZ);
 	}
@@ -110,7 +111,7 @@ void pump_stop(struct pump *p)
 static int goto_fn(void *data)
 {
 again:
-	// CHECK-MESSAGES: :[[@LINE-1]]:1: warning: this loop in the function of a stopped thread never tests kthread_should_stop()
+	// CHECK-MESSAGES: :[[@LINE-1]]:1: warning: this loop never tests kthread_should_stop() and nothing else ends it: kthread_stop() waits forever for 'goto_fn'
 	do_work();
 	msleep(10);
 	goto again;
@@ -262,7 +263,7 @@ static int completion_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		wait_for_completion(&w->go);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion' blocks the thread in a way kthread_stop() does not end: kthread_stop() wakes the thread once and waits for it to return, but it goes back to waiting on completion 'w->go', so kthread_stop() waits forever; use a timed or interruptible wait in a loop that tests kthread_should_stop(), or signal it before kthread_stop() [kthread-missing-should-stop]
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion' blocks the thread in a way kthread_stop() does not end: it waits on completion 'w->go' again, and kthread_stop() waits forever [kthread-missing-should-stop]
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'completion_fn' to return
 		do_work();
 	}
@@ -275,7 +276,7 @@ static int wq_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		wait_event(w->wq, w->ready);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event' blocks the thread in a way kthread_stop() does not end: kthread_stop() wakes the thread once and waits for it to return, but it goes back to waiting on wait queue 'w->wq', so kthread_stop() waits forever; add kthread_should_stop() to the wait condition
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event' blocks the thread in a way kthread_stop() does not end: it waits on wait queue 'w->wq' again, and kthread_stop() waits forever
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'wq_fn' to return
 		w->ready = 0;
 		do_work();
@@ -289,7 +290,7 @@ static int sem_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		down(&w->sem);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'down' blocks the thread in a way kthread_stop() does not end: {{.*}} semaphore 'w->sem'
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'down' blocks the thread in a way kthread_stop() does not end: it waits on semaphore 'w->sem' again, and kthread_stop() waits forever
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'sem_fn' to return
 		do_work();
 	}
@@ -304,7 +305,7 @@ static int flag_fn(void *data)
 	while (!w->flag) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		schedule();
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' sleeps in a loop that never tests kthread_should_stop(): the wake-up from kthread_stop() finds the loop condition unchanged and the thread sleeps again
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' sleeps in a loop that never tests kthread_should_stop(): the thread sleeps again after kthread_stop() wakes it
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'flag_fn' to return
 	}
 	return 0;

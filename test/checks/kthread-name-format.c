@@ -18,7 +18,7 @@ struct state { struct task_struct *slot_handler; };
 int bad_sched_init(struct sched *sched)
 {
 	sched->thread = kthread_run(thread_fn, sched, sched->name);
-	// CHECK-MESSAGES: :[[@LINE-1]]:48: warning: thread name 'sched->name' is used as the format string of 'kthread_run': a '%' in it is read as a conversion and takes arguments that are not there (garbage in the name, or an oops on '%s'); pass it as an argument, "%s", sched->name [kthread-name-format]
+	// CHECK-MESSAGES: :[[@LINE-1]]:48: warning: thread name 'sched->name' is used as the format string of 'kthread_run': a '%' in it reads arguments that are not there [kthread-name-format]
 	// CHECK-FIXES: {{^}}	sched->thread = kthread_run(thread_fn, sched, "%s", sched->name);{{$}}
 	return PTR_ERR_OR_ZERO(sched->thread);
 }
@@ -30,7 +30,7 @@ int bad_snprintf_buffer(struct state *state, int id)
 
 	snprintf(threadname, sizeof(threadname), "vchiq-slot/%d", id);
 	state->slot_handler = kthread_create(thread_fn, state, threadname);
-	// CHECK-MESSAGES: :[[@LINE-1]]:57: warning: thread name 'threadname' is used as the format string of 'kthread_create'
+	// CHECK-MESSAGES: :[[@LINE-1]]:57: warning: thread name 'threadname' is used as the format string of 'kthread_create': a '%' in it reads arguments that are not there
 	// CHECK-FIXES: {{^}}	state->slot_handler = kthread_create(thread_fn, state, "%s", threadname);{{$}}
 	if (IS_ERR(state->slot_handler))
 		return PTR_ERR(state->slot_handler);
@@ -42,7 +42,7 @@ int bad_snprintf_buffer(struct state *state, int id)
 struct task_struct *bad_on_node(const char *name, int node)
 {
 	return kthread_create_on_node(thread_fn, NULL, node, name);
-	// CHECK-MESSAGES: :[[@LINE-1]]:55: warning: thread name 'name' is used as the format string of 'kthread_create_on_node'
+	// CHECK-MESSAGES: :[[@LINE-1]]:55: warning: thread name 'name' is used as the format string of 'kthread_create_on_node': a '%' in it reads arguments that are not there
 	// CHECK-FIXES: {{^}}	return kthread_create_on_node(thread_fn, NULL, node, "%s", name);{{$}}
 }
 
@@ -50,7 +50,7 @@ struct task_struct *bad_on_node(const char *name, int node)
 struct kthread_worker *bad_worker(const char *name)
 {
 	return kthread_create_worker(0, name);
-	// CHECK-MESSAGES: :[[@LINE-1]]:34: warning: thread name 'name' is used as the format string of 'kthread_create_worker'
+	// CHECK-MESSAGES: :[[@LINE-1]]:34: warning: thread name 'name' is used as the format string of 'kthread_create_worker': a '%' in it reads arguments that are not there
 	// CHECK-FIXES: {{^}}	return kthread_create_worker(0, "%s", name);{{$}}
 }
 
@@ -59,7 +59,7 @@ struct kthread_worker *bad_worker(const char *name)
 struct task_struct *bad_own_macro(const char *name)
 {
 	return START_WORKER(name);
-	// CHECK-MESSAGES: :[[@LINE-1]]:22: warning: thread name 'name' is used as the format string of 'kthread_run'
+	// CHECK-MESSAGES: :[[@LINE-1]]:22: warning: thread name 'name' is used as the format string of 'kthread_run': a '%' in it reads arguments that are not there
 	// CHECK-FIXES: {{^}}	return START_WORKER(name);{{$}}
 }
 
@@ -67,7 +67,7 @@ struct task_struct *bad_own_macro(const char *name)
 struct task_struct *bad_name_macro(struct sched *s)
 {
 	return kthread_run(thread_fn, s, SCHED_NAME(s));
-	// CHECK-MESSAGES: :[[@LINE-1]]:35: warning: thread name 'SCHED_NAME(s)' is used as the format string of 'kthread_run'
+	// CHECK-MESSAGES: :[[@LINE-1]]:35: warning: thread name 'SCHED_NAME(s)' is used as the format string of 'kthread_run': a '%' in it reads arguments that are not there
 	// CHECK-FIXES: {{^}}	return kthread_run(thread_fn, s, SCHED_NAME(s));{{$}}
 }
 
@@ -77,42 +77,42 @@ struct task_struct *bad_name_macro(struct sched *s)
 struct task_struct *bad_long_literal(void *reply)
 {
 	return kthread_run(thread_fn, reply, "audit_send_reply");
-	// CHECK-MESSAGES: :[[@LINE-1]]:39: warning: thread name 'audit_send_reply' is 16 characters long, but a task's comm keeps only the first 15: the thread will be called 'audit_send_repl' in ps, top and /proc, and names that differ only after that look the same; shorten the name [kthread-name-format]
+	// CHECK-MESSAGES: :[[@LINE-1]]:39: warning: thread name 'audit_send_reply' is 16 characters long, but comm keeps only 15: ps and /proc show it as 'audit_send_repl' [kthread-name-format]
 }
 
 /* The fixed part alone is too long, whatever the number. */
 struct task_struct *bad_long_prefix(int id)
 {
 	return kthread_create(thread_fn, NULL, "ktdemo-producer-%d", id);
-	// CHECK-MESSAGES: :[[@LINE-1]]:41: warning: thread name 'ktdemo-producer-%d' is at least 17 characters long, but a task's comm keeps only the first 15: the thread will be called 'ktdemo-producer' in ps, top and /proc
+	// CHECK-MESSAGES: :[[@LINE-1]]:41: warning: thread name 'ktdemo-producer-%d' is at least 17 characters long, but comm keeps only 15: ps and /proc show it as 'ktdemo-producer'
 }
 
 /* A string whose length we know is counted in. */
 struct task_struct *bad_known_argument(void)
 {
 	return kthread_run(thread_fn, NULL, "%s-%s", "mydriver", "watchdog");
-	// CHECK-MESSAGES: :[[@LINE-1]]:38: warning: thread name 'mydriver-watchdog' is 17 characters long, but a task's comm keeps only the first 15: the thread will be called 'mydriver-watchd' in ps, top and /proc
+	// CHECK-MESSAGES: :[[@LINE-1]]:38: warning: thread name 'mydriver-watchdog' is 17 characters long, but comm keeps only 15: ps and /proc show it as 'mydriver-watchd'
 }
 
 /* An unknown string in front: what is cut depends on it. */
 struct task_struct *bad_unknown_in_front(const char *dev)
 {
 	return kthread_run(thread_fn, NULL, "%s-consumer-worker", dev);
-	// CHECK-MESSAGES: :[[@LINE-1]]:38: warning: thread name '%s-consumer-worker' is at least 16 characters long once formatted, but a task's comm keeps only the first 15: the thread will be called the first 15 characters of it in ps, top and /proc, and what follows is lost; shorten the fixed part of the name [kthread-name-format]
+	// CHECK-MESSAGES: :[[@LINE-1]]:38: warning: thread name '%s-consumer-worker' is at least 16 characters long once formatted, but comm keeps only 15: the rest is lost [kthread-name-format]
 }
 
 /* kernel/rcu/rcutorture.c (v6.1): shows as "rcu_torture_boo" on every cpu. */
 struct task_struct *bad_long_on_cpu(unsigned int cpu)
 {
 	return kthread_run_on_cpu(thread_fn, NULL, cpu, "rcu_torture_boost_%u");
-	// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: thread name 'rcu_torture_boost_%u' is at least 19 characters long, but a task's comm keeps only the first 15: the thread will be called 'rcu_torture_boo' in ps, top and /proc
+	// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: thread name 'rcu_torture_boost_%u' is at least 19 characters long, but comm keeps only 15: ps and /proc show it as 'rcu_torture_boo'
 }
 
 /* A constant cpu number is known. */
 struct task_struct *bad_known_cpu(void)
 {
 	return kthread_create_on_cpu(thread_fn, NULL, 123, "kt-housekeep/%u");
-	// CHECK-MESSAGES: :[[@LINE-1]]:53: warning: thread name 'kt-housekeep/123' is 16 characters long, but a task's comm keeps only the first 15: the thread will be called 'kt-housekeep/12' in ps, top and /proc
+	// CHECK-MESSAGES: :[[@LINE-1]]:53: warning: thread name 'kt-housekeep/123' is 16 characters long, but comm keeps only 15: ps and /proc show it as 'kt-housekeep/12'
 }
 
 //===--- (c) *_on_cpu formats take the cpu number, and only it ------------===//
@@ -121,26 +121,26 @@ struct task_struct *bad_known_cpu(void)
 struct task_struct *bad_no_cpu_conversion(unsigned int cpu)
 {
 	return kthread_create_on_cpu(thread_fn, NULL, cpu, "psci_suspend_test");
-	// CHECK-MESSAGES: :[[@LINE-1]]:53: warning: 'kthread_create_on_cpu' passes the cpu number to the name format, but 'psci_suspend_test' has no conversion for it: the thread of every cpu gets the same name; add '%u' where the cpu number goes [kthread-name-format]
-	// CHECK-MESSAGES: :[[@LINE-2]]:53: warning: thread name 'psci_suspend_test' is 17 characters long, but a task's comm keeps only the first 15: the thread will be called 'psci_suspend_te'
+	// CHECK-MESSAGES: :[[@LINE-1]]:53: warning: 'kthread_create_on_cpu' passes the cpu number to the name format, but 'psci_suspend_test' has no conversion for it: every cpu's thread gets the same name [kthread-name-format]
+	// CHECK-MESSAGES: :[[@LINE-2]]:53: warning: thread name 'psci_suspend_test' is 17 characters long, but comm keeps only 15: ps and /proc show it as 'psci_suspend_te'
 }
 
 struct task_struct *bad_two_conversions(unsigned int cpu)
 {
 	return kthread_run_on_cpu(thread_fn, NULL, cpu, "kt/%u:%d");
-	// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'kthread_run_on_cpu' passes only the cpu number to the name format, but 'kt/%u:%d' reads 2 arguments: the others are whatever lies in the argument registers, garbage in the name or an oops on '%s' (the compiler does not check this format); keep a single '%u' for the cpu number [kthread-name-format]
+	// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'kthread_run_on_cpu' passes only the cpu number, but 'kt/%u:%d' reads 2 arguments: the others are garbage in the name, or an oops on '%s' [kthread-name-format]
 }
 
 struct task_struct *bad_string_conversion(unsigned int cpu)
 {
 	return kthread_run_on_cpu(thread_fn, NULL, cpu, "kt/%s");
-	// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'kthread_run_on_cpu' passes the cpu number, an unsigned int, to the name format, but 'kt/%s' formats it with '%s': the name comes out as garbage (the compiler does not check this format); use '%u' [kthread-name-format]
+	// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'kthread_run_on_cpu' passes the cpu number as an unsigned int, but 'kt/%s' formats it with '%s': the name comes out as garbage [kthread-name-format]
 }
 
 struct task_struct *bad_long_conversion(unsigned int cpu)
 {
 	return kthread_create_on_cpu(thread_fn, NULL, cpu, "kt/%lu");
-	// CHECK-MESSAGES: :[[@LINE-1]]:53: warning: 'kthread_create_on_cpu' passes the cpu number, an unsigned int, to the name format, but 'kt/%lu' formats it with '%lu'
+	// CHECK-MESSAGES: :[[@LINE-1]]:53: warning: 'kthread_create_on_cpu' passes the cpu number as an unsigned int, but 'kt/%lu' formats it with '%lu': the name comes out as garbage
 }
 
 //===--- Must stay silent -------------------------------------------------===//

@@ -13,7 +13,8 @@ int setup_hw(void);
 int bad_bound_only(unsigned int cpu)
 {
 	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-bound");
-	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread created by 'kthread_create' is never woken: no wake_up_process(), kthread_park() or kthread_stop() reaches its handle, so 'worker_fn' never runs and the task sleeps forever; call wake_up_process() once it is set up, or create it with kthread_run() [kthread-never-woken]
+	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread created by 'kthread_create' is never woken: 'worker_fn' never runs, and the task sleeps forever [kthread-never-woken]
+	// CHECK-MESSAGES: :[[@LINE-2]]:26: note: call wake_up_process() once it is set up, or create it with kthread_run()
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	kthread_bind(t, cpu);
@@ -28,7 +29,7 @@ struct idle_dev {
 int bad_field_never_woken(struct idle_dev *d)
 {
 	d->task = kthread_create_on_node(worker_fn, d, 0, "kt-field");
-	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: thread created by 'kthread_create_on_node' is never woken
+	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: thread created by 'kthread_create_on_node' is never woken: 'worker_fn' never runs, and the task sleeps forever
 	if (IS_ERR(d->task))
 		return PTR_ERR(d->task);
 	return 0;
@@ -38,7 +39,7 @@ int bad_field_never_woken(struct idle_dev *d)
 int bad_error_path(void)
 {
 	struct task_struct *t = kthread_create(worker_fn, NULL, "kt-leak");
-	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread created by 'kthread_create' is never woken on some paths
+	// CHECK-MESSAGES: :[[@LINE-1]]:26: warning: thread created by 'kthread_create' is never woken on some paths: 'worker_fn' never runs, and the task sleeps forever
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	if (setup_hw())
@@ -61,7 +62,7 @@ static void wake_b(struct two_dev *d)
 int bad_wakes_other(struct two_dev *d)
 {
 	d->a = kthread_create(worker_fn, d, "kt-a");
-	// CHECK-MESSAGES: :[[@LINE-1]]:9: warning: thread created by 'kthread_create' is never woken
+	// CHECK-MESSAGES: :[[@LINE-1]]:9: warning: thread created by 'kthread_create' is never woken: 'worker_fn' never runs, and the task sleeps forever
 	if (IS_ERR(d->a))
 		return PTR_ERR(d->a);
 	wake_b(d);

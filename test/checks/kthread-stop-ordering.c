@@ -36,11 +36,11 @@ int late_complete_probe(struct dev *priv)
 void late_complete_remove(struct dev *priv)
 {
 	kthread_stop(priv->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called before 'complete(&priv->done)', but thread function 'late_complete_fn' waits for that signal in a way kthread_stop() does not interrupt: kthread_stop() waits for the thread, the thread waits for the signal that only comes after, a deadlock; signal before stopping [kthread-stop-ordering]
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called before 'complete(&priv->done)', which thread function 'late_complete_fn' waits for: each waits for the other, a deadlock [kthread-stop-ordering]
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'wait_for_completion' waits here for 'priv->done'
 	// CHECK-FIXES: {{^}}	complete(&priv->done);{{$}}
 	complete(&priv->done);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'complete' signals it only here, after the stop
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'complete' signals it only here, after the stop; signal before stopping
 	// CHECK-FIXES: {{^}}	kthread_stop(priv->task);{{$}}
 }
 
@@ -70,11 +70,11 @@ int late_wake_start(void)
 void late_wake_stop(struct wdev *d)
 {
 	int ret = kthread_stop(d->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'kthread_stop' is called before 'wake_up(&d->wq)', but thread function 'late_wake_fn'
+	// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'kthread_stop' is called before 'wake_up(&d->wq)', which thread function 'late_wake_fn' waits for: each waits for the other, a deadlock
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'wait_event' waits here for 'd->wq'
 	d->ready = ret;
 	wake_up(&d->wq);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'wake_up' signals it only here, after the stop
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'wake_up' signals it only here, after the stop; signal before stopping
 }
 
 /* up() after the stop of a thread blocked in down(). */
@@ -96,11 +96,11 @@ int late_up_start(struct dev *d)
 void late_up_stop(struct dev *d, int flush)
 {
 	kthread_stop(d->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called before 'up(&d->sem)'
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called before 'up(&d->sem)', which thread function 'late_up_fn' waits for: each waits for the other, a deadlock
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'down' waits here for 'd->sem'
 	if (flush)
 		up(&d->sem);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'up' signals it only here, after the stop
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: note: 'up' signals it only here, after the stop; signal before stopping
 }
 
 //===--- Rule 2: a lock held across the stop -----------------------------===//
@@ -135,8 +135,8 @@ void lock_stop(struct locked *l)
 	mutex_lock(&l->lock);
 	l->count = -1;
 	kthread_stop(l->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called while holding 'l->lock', which thread function 'lock_fn' takes: the thread blocks on the lock while kthread_stop() waits for the thread, a deadlock; release the lock before stopping [kthread-stop-ordering]
-	// CHECK-MESSAGES: :[[@LINE-4]]:2: note: 'l->lock' taken here
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called while holding 'l->lock', which thread function 'lock_fn' takes: each waits for the other, a deadlock [kthread-stop-ordering]
+	// CHECK-MESSAGES: :[[@LINE-4]]:2: note: 'l->lock' taken here; release it before stopping
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'lock_fn' takes it here
 	mutex_unlock(&l->lock);
 }
@@ -176,8 +176,8 @@ void spin_stop(struct spinning *s)
 
 	spin_lock_irqsave(&s->lock, flags);
 	kthread_stop(s->task);
-	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called while holding 's->lock', which thread function 'spin_fn' takes{{.*}} [kthread-stop-ordering]
-	// CHECK-MESSAGES: :[[@LINE-3]]:2: note: 's->lock' taken here
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: 'kthread_stop' is called while holding 's->lock', which thread function 'spin_fn' takes: each waits for the other, a deadlock [kthread-stop-ordering]
+	// CHECK-MESSAGES: :[[@LINE-3]]:2: note: 's->lock' taken here; release it before stopping
 	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'spin_fn' takes it here
 	spin_unlock_irqrestore(&s->lock, flags);
 }
