@@ -847,8 +847,15 @@ const char StartSummaries::ID = 0;
 StartSummaries::StartSummaries(const KthreadModel &M) : M(M) {
   if (M.creations().empty())
     return;
+  // The graph of the translation unit's own functions: a header's inline
+  // functions start no thread of the module and would cost the most.
   CallGraph CG;
-  CG.addToCallGraph(M.context().getTranslationUnitDecl());
+  const SourceManager &SM = M.context().getSourceManager();
+  for (Decl *D : M.context().getTranslationUnitDecl()->decls())
+    if (auto *FD = dyn_cast<FunctionDecl>(D))
+      if (FD->doesThisDeclarationHaveABody() &&
+          SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+        CG.addToCallGraph(FD);
   // Callers of each function, then everything that reaches a creation.
   std::map<const FunctionDecl *, std::vector<const FunctionDecl *>> Callers;
   for (const auto &[D, Node] : CG) {
