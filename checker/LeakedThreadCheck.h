@@ -7,6 +7,9 @@
 
 namespace clang::tidy::kthread {
 
+struct ErrorPathLeak;
+struct ExitLeak;
+
 /// Finds threads started by a module's init (module_init) or a driver's
 /// probe that its exit function or remove does not stop, and threads left
 /// running when init or probe fails.
@@ -17,6 +20,10 @@ class LeakedThreadCheck : public KthreadCheck {
 public:
   using KthreadCheck::KthreadCheck;
   void checkModel(const KthreadModel &M) override;
+
+private:
+  void report(const ErrorPathLeak &E);
+  void report(const ExitLeak &E);
 };
 
 } // namespace clang::tidy::kthread

@@ -3,73 +3,11 @@
 #include "LostWakeupCheck.h"
 #include "ThreadFacts.h"
 #include "WakeConditions.h"
-#include "Dataflow.h"
+#include "SleepOrder.h"
 #include <map>
 #include <set>
 
 namespace clang::tidy::kthread {
-namespace {
-
-/// Where a path stands between the stop test and schedule().
-enum : unsigned {
-  Settled = 1,    ///< Nothing pending (or the test came after the state).
-  Tested = 2,     ///< The stop was tested; no sleeping state set since.
-  Risky = 4,      ///< Tested, then a sleeping state set, no test since.
-  StateFirst = 8, ///< A sleeping state set, not yet tested.
-};
-
-/// Where a path stands between reading a wake condition (a place a data
-/// waker updates before waking the thread) and schedule().
-enum : unsigned {
-  DataRead = 1,       ///< Read, no sleeping state set since.
-  DataReadLocked = 2, ///< Read under a lock still held: the waker waits.
-  DataRisky = 4,      ///< Read, lock dropped, then a sleeping state set.
-  Locked = 8,         ///< Some lock is held.
-};
-
-struct PathState {
-  unsigned Bits = 0; ///< 0: not reached.
-  unsigned Data = 0;
-  const CallExpr *Test = nullptr;
-  SourceLocation StateSet;
-  const Expr *DataRead = nullptr;
-  const WakeCondition *Condition = nullptr;
-  SourceLocation DataStateSet;
-  bool operator==(const PathState &O) const {
-    return Bits == O.Bits && Data == O.Data;
-  }
-};
-
-unsigned afterTest(unsigned B) {
-  unsigned R = 0;
-  if (B & (Settled | Tested))
-    R |= Tested;
-  if (B & (Risky | StateFirst))
-    R |= Settled; // The test came after the state change: correct.
-  return R;
-}
-
-unsigned afterSleepingState(unsigned B) {
-  unsigned R = 0;
-  if (B & (Tested | Risky))
-    R |= Risky;
-  if (B & (Settled | StateFirst))
-    R |= StateFirst;
-  return R;
-}
-
-/// A state change on the data side: setting a sleeping state after an
-/// unlocked read makes the read stale; TASK_RUNNING settles it.
-unsigned dataAfterState(unsigned D, bool Sleeps) {
-  unsigned Keep = D & Locked;
-  if (!Sleeps)
-    return Keep;
-  if (D & (DataRead | DataRisky))
-    return Keep | DataRisky;
-  return Keep; // Read under the lock still held, or nothing read.
-}
-
-} // namespace
 
 void LostWakeupCheck::reportLostDataWakeup(const CallExpr *Schedule,
                                            const Expr *Read,
@@ -118,204 +56,23 @@ void LostWakeupCheck::checkModel(const KthreadModel &M) {
           Conditions[F].push_back(&C);
     }
   std::set<const CallExpr *> Reported;
-  for (const FunctionDecl *FD : Functions) {
-    const CFG *G = M.cfgOf(FD);
-    if (!G)
-      continue;
-    const llvm::DenseMap<SourceLocation, unsigned> &States = taskStatesOf(M, FD);
-    // What each block does, in order, classified once: the worklist visits
-    // a block many times, and the macro tests walk expansion chains.
-    struct Event {
-      enum KindTy {
-        SleepingState, RunningState, StopTest, Schedule, TimedSleep,
-        ConditionRead, LockTaken, LockDropped
-      } Kind;
-      const CallExpr *Call = nullptr;
-      SourceLocation StateAt;
-      /// For a state: whether it sleeps at all (for data wake-ups, which
-      /// no TIF_NOTIFY_SIGNAL ends).
-      bool Sleeps = false;
-      const Expr *Read = nullptr;
-      const WakeCondition *Condition = nullptr;
-    };
-    const std::vector<const WakeCondition *> &Conds = Conditions[FD];
-    auto ConditionAt = [&](const Stmt *St) -> const WakeCondition * {
-      if (Conds.empty() || !isa<MemberExpr, DeclRefExpr>(St))
-        return nullptr;
-      std::optional<AccessPath> P = accessPathOf(cast<Expr>(St));
-      if (!P)
-        return nullptr;
-      HandleKey K = HandleKey::of(*P);
-      const WakeCondition *Found = nullptr;
-      for (const WakeCondition *C : Conds)
-        if (C->Place == K)
-          Found = C;
-      // `s->events = 0` consumes the condition; it does not read it.
-      if (Found)
-        for (const DynTypedNode &Parent : M.context().getParents(*St))
-          if (const auto *BO = Parent.get<BinaryOperator>())
-            if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
-              return nullptr;
-      return Found;
-    };
-    llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>> EventsAt;
-    for (const CFGBlock *B : *G) {
-      for (const CFGElement &E : *B) {
-        std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
-        if (!CS)
-          continue;
-        const Stmt *St = CS->getStmt();
-        // The wait_event*() macros set the state, test, then sleep: correct.
-        if (inWaitEventMacro(St->getBeginLoc(), Ctx))
-          continue;
-        if (std::optional<SourceLocation> W = stateMacroAt(St->getBeginLoc(), Ctx)) {
-          if (auto It = States.find(*W); It != States.end())
-            EventsAt[St].push_back(
-                {SleepsThroughStop(It->second) ? Event::SleepingState
-                                               : Event::RunningState,
-                 nullptr, *W, isSleepingState(It->second)});
-          continue;
-        }
-        if (const WakeCondition *Cond = ConditionAt(St)) {
-          Event E{Event::ConditionRead};
-          E.Read = cast<Expr>(St);
-          E.Condition = Cond;
-          EventsAt[St].push_back(E);
-          continue;
-        }
-        const auto *C = dyn_cast<CallExpr>(St);
-        if (!C)
-          continue;
-        llvm::StringRef N = calleeName(C);
-        const CallEffects &Fx = effectsOf(N);
-        if (Fx.has(effect::Acquires))
-          EventsAt[St].push_back({Event::LockTaken, C});
-        else if (Fx.has(effect::Releases))
-          EventsAt[St].push_back({Event::LockDropped, C});
-        if (M.isStopTestName(N))
-          EventsAt[St].push_back({Event::StopTest, C, {}});
-        else if (Fx.has(effect::Schedules))
-          EventsAt[St].push_back({Event::Schedule, C, {}});
-        else if (Fx.has(effect::TimedSleep))
-          EventsAt[St].push_back({Event::TimedSleep, C, {}});
+  for (const FunctionDecl *FD : Functions)
+    for (const LostWakeup &W :
+         findLostWakeups(M, FD, Conditions[FD], SleepsThroughStop)) {
+      if (!Reported.insert(W.Schedule).second)
+        continue;
+      if (W.Kind == LostWakeup::Data) {
+        reportLostDataWakeup(W.Schedule, W.Read, W.StateSet, *W.Condition, Ctx);
+        continue;
       }
+      diag(Ctx.getSourceManager().getFileLoc(W.Schedule->getBeginLoc()),
+           "'schedule()' can sleep forever: the stop was tested before the "
+           "task state was set, so a kthread_stop() in between is lost");
+      diag(Ctx.getSourceManager().getFileLoc(W.Test->getBeginLoc()),
+           "the stop is tested here", DiagnosticIDs::Note);
+      diag(W.StateSet, "and the state is set only here; set it before the test",
+           DiagnosticIDs::Note);
     }
-    if (EventsAt.empty())
-      continue;
-
-    // Where each path stands between the stop test (or the wake condition's
-    // read), the task state and schedule().
-    struct SleepOrder {
-      using State = PathState;
-      const llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>> &EventsAt;
-      State initial(const CFG &) const {
-        PathState S;
-        S.Bits = Settled;
-        return S;
-      }
-      void transfer(const CFGElement &El, State &S) const {
-        std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
-        auto It = CS ? EventsAt.find(CS->getStmt()) : EventsAt.end();
-        if (It == EventsAt.end())
-          return;
-        for (const Event &E : It->second)
-          apply(E, S);
-      }
-      static void apply(const Event &E, State &S) {
-        if (E.Kind == Event::SleepingState || E.Kind == Event::RunningState) {
-          unsigned Before = S.Data;
-          S.Data = dataAfterState(S.Data, E.Sleeps);
-          if ((S.Data & DataRisky) && !(Before & DataRisky))
-            S.DataStateSet = E.StateAt;
-        }
-        switch (E.Kind) {
-        case Event::SleepingState:
-          S.Bits = afterSleepingState(S.Bits);
-          S.StateSet = E.StateAt;
-          break;
-        case Event::RunningState:
-          // TASK_RUNNING, or a sleep the stop's TIF_NOTIFY_SIGNAL ends:
-          // schedule() does not sleep through the stop.
-          S.Bits = Settled;
-          break;
-        case Event::ConditionRead:
-          S.Data = (S.Data & Locked) | ((S.Data & Locked) ? DataReadLocked : DataRead);
-          S.DataRead = E.Read;
-          S.Condition = E.Condition;
-          break;
-        case Event::LockTaken:
-          S.Data |= Locked;
-          break;
-        case Event::LockDropped:
-          S.Data &= ~unsigned(Locked);
-          if (S.Data & DataReadLocked)
-            S.Data = (S.Data & ~unsigned(DataReadLocked)) | DataRead;
-          break;
-        case Event::StopTest:
-          S.Bits = afterTest(S.Bits);
-          S.Test = E.Call;
-          break;
-        case Event::Schedule:
-          S.Data &= Locked;
-          S.Bits = Settled;
-          break;
-        case Event::TimedSleep:
-          S.Bits = Settled; // Timed: the sleep ends by itself.
-          S.Data &= Locked;
-          break;
-        }
-      }
-      bool transferBranch(const CFGBlock &, unsigned, State &) const {
-        return true;
-      }
-      /// May-analysis: the union of where paths stand; the sites named in
-      /// messages are those of a risky path where there is one.
-      bool join(State &T, const State &Out) const {
-        unsigned Before = T.Bits, DataBefore = T.Data;
-        T.Bits |= Out.Bits;
-        T.Data |= Out.Data;
-        if (Out.DataRead && (!T.DataRead || (Out.Data & DataRisky))) {
-          T.DataRead = Out.DataRead;
-          T.Condition = Out.Condition;
-          T.DataStateSet = Out.DataStateSet;
-        }
-        if (Out.Test && (!T.Test || (Out.Bits & Risky)))
-          T.Test = Out.Test;
-        if (Out.StateSet.isValid() && (T.StateSet.isInvalid() || (Out.Bits & Risky)))
-          T.StateSet = Out.StateSet;
-        return T.Bits != Before || T.Data != DataBefore;
-      }
-    } Order{EventsAt};
-    DataflowResult<PathState> R = runDataflow(*G, Order);
-    if (!R.Complete)
-      continue;
-
-    // The findings: a schedule() reached on a path where the stop test or
-    // the wake condition's read came before the sleeping state.
-    forEachElement(*G, R, Order, [&](const CFGBlock &, unsigned,
-                                     const CFGElement &El, const PathState &S) {
-      std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
-      auto It = CS ? EventsAt.find(CS->getStmt()) : EventsAt.end();
-      if (It == EventsAt.end())
-        return;
-      for (const Event &E : It->second) {
-        if (E.Kind != Event::Schedule)
-          continue;
-        if (!(S.Bits & Risky) && (S.Data & DataRisky) && S.Condition &&
-            S.DataRead && Reported.insert(E.Call).second)
-          reportLostDataWakeup(E.Call, S.DataRead, S.DataStateSet, *S.Condition, Ctx);
-        if ((S.Bits & Risky) && S.Test && Reported.insert(E.Call).second) {
-          diag(Ctx.getSourceManager().getFileLoc(E.Call->getBeginLoc()),
-               "'schedule()' can sleep forever: the stop was tested before "
-               "the task state was set, so a kthread_stop() in between is lost");
-          diag(Ctx.getSourceManager().getFileLoc(S.Test->getBeginLoc()),
-               "the stop is tested here", DiagnosticIDs::Note);
-          diag(S.StateSet, "and the state is set only here; set it before the test",
-               DiagnosticIDs::Note);
-        }
-      }
-    });
-  }
 }
 
 } // namespace clang::tidy::kthread
