@@ -22,11 +22,14 @@ namespace {
 
 std::unique_ptr<ASTUnit> parse(llvm::StringRef Code) {
   std::string Source = "#include <linux/kernel.h>\n" + Code.str();
-  return tooling::buildASTFromCodeWithArgs(
+  std::unique_ptr<ASTUnit> AST = tooling::buildASTFromCodeWithArgs(
       Source,
       {"-nostdinc", "-isystem", KTHREAD_MOCK_INCLUDE, "-std=gnu11",
        "-Wno-everything"},
       "input.c");
+  // A snippet that does not compile would test the error recovery.
+  EXPECT_FALSE(AST && AST->getDiagnostics().hasErrorOccurred());
+  return AST;
 }
 
 const FunctionDecl *function(ASTContext &Ctx, llvm::StringRef Name) {

@@ -1,0 +1,164 @@
+//===--- HandleFlowTest.cpp - kthread-lint unit tests ---------------------===//
+//
+// The two handle analyses on annotated snippets: where a creation result may
+// still be an ERR_PTR (ErrPtrFlow), and which threads are running at each
+// return of a start function (StartedThreadFlow).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ErrPtrFlow.h"
+#include "KthreadModel.h"
+#include "StartedThreadFlow.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Tooling/Tooling.h"
+#include "gtest/gtest.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using namespace clang::tidy::kthread;
+
+namespace {
+
+std::unique_ptr<ASTUnit> parse(llvm::StringRef Code) {
+  std::string Source = "#include <linux/kernel.h>\n" + Code.str();
+  std::unique_ptr<ASTUnit> AST = tooling::buildASTFromCodeWithArgs(
+      Source,
+      {"-nostdinc", "-isystem", KTHREAD_MOCK_INCLUDE, "-std=gnu11",
+       "-Wno-everything"},
+      "input.c");
+  // A snippet that does not compile would test the error recovery.
+  EXPECT_FALSE(AST && AST->getDiagnostics().hasErrorOccurred());
+  return AST;
+}
+
+const FunctionDecl *function(ASTContext &Ctx, llvm::StringRef Name) {
+  auto Found = match(functionDecl(hasName(Name), isDefinition()).bind("f"), Ctx);
+  return Found.empty() ? nullptr : Found[0].getNodeAs<FunctionDecl>("f");
+}
+
+TEST(ErrPtrFlow, ANullTestOfACreationResultIsFound) {
+  auto AST = parse(R"(
+    static int fn(void *d) { return 0; }
+    int start(void) {
+      struct task_struct *t = kthread_run(fn, NULL, "x");
+      if (!t)
+        return -ENOMEM;
+      return 0;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  const ErrPtrFacts &F = creationFlow(M, function(Ctx, "start"));
+  ASSERT_TRUE(F.Complete);
+  ASSERT_EQ(F.NullTests.size(), 1u);
+  EXPECT_TRUE(F.NullTests[0].TrueMeansNull);
+  EXPECT_FALSE(F.NullTests[0].OneError);
+}
+
+TEST(ErrPtrFlow, IsErrExcludesTheFailureBeforeAUse) {
+  auto AST = parse(R"(
+    static int fn(void *d) { return 0; }
+    int checked(void) {
+      struct task_struct *t = kthread_create(fn, NULL, "x");
+      if (IS_ERR(t))
+        return PTR_ERR(t);
+      wake_up_process(t);
+      return 0;
+    }
+    int unchecked(void) {
+      struct task_struct *t = kthread_create(fn, NULL, "x");
+      wake_up_process(t);
+      return 0;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  EXPECT_TRUE(creationFlow(M, function(Ctx, "checked")).UnsafeUses.empty());
+  const ErrPtrFacts &U = creationFlow(M, function(Ctx, "unchecked"));
+  ASSERT_EQ(U.UnsafeUses.size(), 1u);
+  EXPECT_EQ(U.UnsafeUses[0].Callee, "wake_up_process");
+}
+
+TEST(ErrPtrFlow, ALocalHoldingTheTestRefinesLikeTheTest) {
+  auto AST = parse(R"(
+    static int fn(void *d) { return 0; }
+    int start(void) {
+      struct task_struct *t = kthread_create(fn, NULL, "x");
+      int err = PTR_ERR_OR_ZERO(t);
+      if (err)
+        return err;
+      wake_up_process(t);
+      return 0;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  const ErrPtrFacts &F = creationFlow(M, function(Ctx, "start"));
+  EXPECT_TRUE(F.UnsafeUses.empty());
+  EXPECT_TRUE(F.NotStartedAtExit.empty());
+}
+
+TEST(StartedThreadFlow, RunningAtAnErrorReturnAfterTheStart) {
+  auto AST = parse(R"(
+    static int fn(void *d) { while (!kthread_should_stop()) msleep(1); return 0; }
+    struct priv { struct task_struct *t; };
+    int hw(void);
+    int probe(struct priv *p) {
+      p->t = kthread_run(fn, p, "x");
+      if (IS_ERR(p->t))
+        return PTR_ERR(p->t);   /* not running: it failed */
+      if (hw())
+        return -ENOMEM;         /* running, kept in p->t */
+      return 0;                 /* running, the success */
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  StartedThreadFacts F = analyzeStartedThreads(M, function(Ctx, "probe"));
+  ASSERT_TRUE(F.Complete);
+  unsigned Errors = 0, Successes = 0;
+  for (const StartedThreadFacts::RunningAtReturn &R : F.Running) {
+    ASSERT_EQ(R.KeptIn.size(), 1u);
+    EXPECT_EQ(R.KeptIn[0].spelling(), "p->t");
+    Errors += R.Kind == ReturnKind::Error;
+    Successes += R.Kind == ReturnKind::Success;
+  }
+  EXPECT_EQ(Errors, 1u);
+  EXPECT_EQ(Successes, 1u);
+}
+
+TEST(StartedThreadFlow, AStopOnTheErrorPathEndsIt) {
+  auto AST = parse(R"(
+    static int fn(void *d) { while (!kthread_should_stop()) msleep(1); return 0; }
+    struct priv { struct task_struct *t; };
+    int hw(void);
+    int probe(struct priv *p) {
+      int ret;
+      p->t = kthread_run(fn, p, "x");
+      if (IS_ERR(p->t))
+        return PTR_ERR(p->t);
+      ret = hw();
+      if (ret)
+        goto stop;
+      return 0;
+    stop:
+      kthread_stop(p->t);
+      return ret;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  StartedThreadFacts F = analyzeStartedThreads(M, function(Ctx, "probe"));
+  ASSERT_TRUE(F.Complete);
+  for (const StartedThreadFacts::RunningAtReturn &R : F.Running)
+    EXPECT_NE(R.Kind, ReturnKind::Error);
+}
+
+} // namespace
