@@ -326,7 +326,7 @@ struct SeenAnalysis {
   /// that cannot be taken.
   mutable llvm::DenseMap<const CFGBlock *,
                          std::pair<std::optional<bool>, std::optional<bool>>>
-      Branches;
+      Branches{};
 
   State initial(const CFG &) const { return StopUnknown; }
 
@@ -388,7 +388,7 @@ DataflowResult<unsigned> StopConditions::seenFlow(
     return None;
   }
   SeenAnalysis A{*this, M, localFacts(FD, SignalsAllowed), Depth,
-                 SignalsAllowed, NonNull, {}};
+                 SignalsAllowed, NonNull};
   return runDataflow(*G, A);
 }
 
@@ -396,7 +396,7 @@ unsigned StopConditions::seenBefore(const DataflowResult<unsigned> &R,
                                     const FunctionDecl *FD, const CFGBlock &B,
                                     unsigned Index, unsigned Depth,
                                     bool SignalsAllowed) const {
-  SeenAnalysis A{*this, M, LocalFacts(), Depth, SignalsAllowed, nullptr, {}};
+  SeenAnalysis A{*this, M, LocalFacts(), Depth, SignalsAllowed, nullptr};
   std::optional<unsigned> S = stateBefore(R, A, B, Index);
   return S ? *S : 0;
 }
