@@ -215,10 +215,13 @@ public:
   bool isStopTestName(llvm::StringRef Name) const;
   /// The facet \p F (StopConditions, StartSummaries, ...), made on first use.
   template <typename F> const F &facet() const {
-    std::unique_ptr<ModelFacet> &Slot = Facets[&F::ID];
-    if (!Slot)
-      Slot = std::make_unique<F>(*this);
-    return static_cast<const F &>(*Slot);
+    auto It = Facets.find(&F::ID);
+    if (It == Facets.end()) {
+      // Made before it is stored: a facet's constructor may ask for others.
+      std::unique_ptr<ModelFacet> Made = std::make_unique<F>(*this);
+      It = Facets.try_emplace(&F::ID, std::move(Made)).first;
+    }
+    return static_cast<const F &>(*It->second);
   }
 
   /// True when, in \p FD's CFG, some path leads from \p From to \p To
