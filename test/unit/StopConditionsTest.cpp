@@ -12,6 +12,7 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
+#include "TestAST.h"
 #include "gtest/gtest.h"
 
 using namespace clang;
@@ -20,22 +21,8 @@ using namespace clang::tidy::kthread;
 
 namespace {
 
-std::unique_ptr<ASTUnit> parse(llvm::StringRef Code) {
-  std::string Source = "#include <linux/kernel.h>\n" + Code.str();
-  std::unique_ptr<ASTUnit> AST = tooling::buildASTFromCodeWithArgs(
-      Source,
-      {"-nostdinc", "-isystem", KTHREAD_MOCK_INCLUDE, "-std=gnu11",
-       "-Wno-everything"},
-      "input.c");
-  // A snippet that does not compile would test the error recovery.
-  EXPECT_FALSE(AST && AST->getDiagnostics().hasErrorOccurred());
-  return AST;
-}
-
-const FunctionDecl *function(ASTContext &Ctx, llvm::StringRef Name) {
-  auto Found = match(functionDecl(hasName(Name), isDefinition()).bind("f"), Ctx);
-  return Found.empty() ? nullptr : Found[0].getNodeAs<FunctionDecl>("f");
-}
+using kthread_test::function;
+using kthread_test::parse;
 
 /// The first loop statement of \p FD.
 const Stmt *firstLoop(ASTContext &Ctx, const FunctionDecl *FD) {
