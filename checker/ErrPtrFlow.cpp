@@ -1,6 +1,7 @@
 //===--- ErrPtrFlow.cpp - kthread-lint ------------------------------------===//
 
 #include "ErrPtrFlow.h"
+#include "CalleeSummaries.h"
 #include "Dataflow.h"
 #include "ThreadFacts.h"
 #include "clang/AST/ParentMapContext.h"
@@ -279,8 +280,10 @@ private:
         B.Flags = (B.Flags & ~unsigned(MayBeErr)) | ValidStarted;
   }
 
-  /// Whether \p FD, or a function it calls (to CalleeDepth), reads \p K.
-  bool readsPlace(const FunctionDecl *FD, const HandleKey &K, unsigned Depth);
+  /// Whether \p FD, or a function it calls, reads \p K.
+  bool readsPlace(const FunctionDecl *FD, const HandleKey &K) const {
+    return M.facet<CalleeSummaries>().of(FD).Reads.count(K) != 0;
+  }
 
   const ThreadCreation *creationOf(ValueId V) const {
     auto It = Creations.find(V);
@@ -293,29 +296,7 @@ private:
   const bool StrictStorage;
   std::map<ValueId, const ThreadCreation *> Creations;
   std::map<ValueId, HandleKey> Stored;
-  std::map<std::tuple<const FunctionDecl *, HandleKey, unsigned>, bool> ReadsPlace;
 };
-
-bool Analysis::readsPlace(const FunctionDecl *FD, const HandleKey &K,
-                          unsigned Depth) {
-  FD = M.definitionOf(FD);
-  if (!FD)
-    return false;
-  // Keyed by depth too: a function first met deep in the call tree may
-  // read the place through callees a shallower visit still follows.
-  auto [It, New] = ReadsPlace.try_emplace({FD, K, Depth}, false);
-  if (!New)
-    return It->second; // Also ends recursion.
-  bool R = llvm::is_contained(M.readersOf(K), FD);
-  if (!R && Depth > 0) {
-    for (const CallExpr *C : callsIn(FD->getBody()))
-      if (const FunctionDecl *Callee = C->getDirectCallee())
-        if ((R = readsPlace(Callee, K, Depth - 1)))
-          break;
-  }
-  ReadsPlace[{FD, K, Depth}] = R;
-  return R;
-}
 
 std::optional<Analysis::Tracked> Analysis::valueOf(const Expr *E, State &S) {
   E = stripValue(E);
@@ -576,7 +557,7 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       for (auto &[P, B] : S.Bound)
         if (P.Persistent && (B.Flags & MayBeErr) && creationOf(B.V) &&
             !(B.Flags & HandedToReader) && Reaches(P) &&
-            readsPlace(Callee, HandleKey::of(P), CalleeDepth))
+            readsPlace(Callee, HandleKey::of(P)))
           B.Flags |= HandedToReader;
     }
     // Freeing or releasing the object that holds a place ends the place:
@@ -584,13 +565,16 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
     // vivid_release_cap_buffers(dev, ...), which releases what dev holds.
     if (freesItsArguments(C))
       for (const Expr *Arg : C->arguments()) {
-        if (std::optional<AccessPath> Obj = objectOfArg(Arg))
-          for (auto It = S.Bound.begin(); It != S.Bound.end();)
-            if (It->first.Persistent && isPrefix(*Obj, It->first) &&
-                !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
-              It = S.Bound.erase(It);
-            else
-              ++It;
+        std::optional<AccessPath> Obj = objectOfArg(Arg);
+        if (!Obj)
+          continue;
+        for (auto It = S.Bound.begin(); It != S.Bound.end();) {
+          if (It->first.Persistent && isPrefix(*Obj, It->first) &&
+              !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
+            It = S.Bound.erase(It);
+          else
+            ++It;
+        }
       }
     // Arguments printed by a printf-like function are not used as a task:
     // `pr_err("...%pe", t)` is how kernel code reports the error.

@@ -1,6 +1,7 @@
 //===--- KthreadModel.cpp - kthread-lint ----------------------------------===//
 
 #include "KthreadModel.h"
+#include "CalleeSummaries.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -330,18 +331,7 @@ private:
   /// The main file, a .c file it includes (kernel/sched/ does that), or a
   /// header beside it (drivers/md/bcache/writeback.h wakes the thread in an
   /// inline function); not the kernel's own headers.
-  bool isUserCode(SourceLocation Loc) const {
-    Loc = SM.getExpansionLoc(Loc);
-    if (SM.isInMainFile(Loc))
-      return true;
-    const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc));
-    if (!FE)
-      return false;
-    if (FE->getName().endswith(".c"))
-      return true;
-    const FileEntry *Main = SM.getFileEntryForID(SM.getMainFileID());
-    return Main && FE->getDir() == Main->getDir();
-  }
+  bool isUserCode(SourceLocation Loc) const { return M.isModuleCode(Loc); }
 
   const FunctionDecl *currentFn() const {
     return FnStack.empty() ? nullptr : FnStack.back();
@@ -778,6 +768,20 @@ const CFG *KthreadModel::cfgOf(const FunctionDecl *FD) const {
   return R;
 }
 
+bool KthreadModel::isModuleCode(SourceLocation Loc) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  Loc = SM.getExpansionLoc(Loc);
+  if (SM.isInMainFile(Loc))
+    return true;
+  const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc));
+  if (!FE)
+    return false;
+  if (FE->getName().endswith(".c"))
+    return true;
+  const FileEntry *Main = SM.getFileEntryForID(SM.getMainFileID());
+  return Main && FE->getDir() == Main->getDir();
+}
+
 const FunctionDecl *KthreadModel::definitionOf(const FunctionDecl *FD) const {
   return FD ? FD->getDefinition() : nullptr;
 }
@@ -786,55 +790,21 @@ bool KthreadModel::isStopTestName(llvm::StringRef Name) const {
   return isStopTest(Name) || llvm::is_contained(Config.ExtraStopTests, Name);
 }
 
-namespace {
-/// Finds a stop test in a subtree, following calls of defined functions.
-class StopTestFinder : public RecursiveASTVisitor<StopTestFinder> {
-public:
-  StopTestFinder(const KthreadModel &M, unsigned Depth) : M(M), Depth(Depth) {}
-  bool Found = false;
-  bool VisitCallExpr(CallExpr *C) {
-    const FunctionDecl *Callee = C->getDirectCallee();
-    if (!Callee)
-      return true;
-    if (const IdentifierInfo *II = Callee->getIdentifier())
-      if (M.isStopTestName(II->getName())) {
-        Found = true;
-        return false;
-      }
-    if (Depth > 0)
-      if (const FunctionDecl *Def = Callee->getDefinition())
-        if (Def->hasBody() && M.functionTestsStop(Def, Depth - 1)) {
-          Found = true;
-          return false;
-        }
-    return true;
-  }
-
-private:
-  const KthreadModel &M;
-  unsigned Depth;
-};
-} // namespace
-
-bool KthreadModel::functionTestsStop(const FunctionDecl *FD,
-                                     unsigned Depth) const {
-  // Memoised per function and depth: without it, a call graph with fan-out
-  // makes this exponential in the depth.
-  auto Key = std::make_pair(FD, Depth);
-  if (auto It = StopTesters.find(Key); It != StopTesters.end())
-    return It->second;
-  StopTesters[Key] = false; // Recursion: no.
-  bool R = testsStop(FD->getBody(), Depth);
-  StopTesters[Key] = R;
-  return R;
+bool KthreadModel::functionTestsStop(const FunctionDecl *FD) const {
+  return facet<CalleeSummaries>().of(FD).TestsStop;
 }
 
-bool KthreadModel::testsStop(const Stmt *S, unsigned Depth) const {
+bool KthreadModel::testsStop(const Stmt *S) const {
   if (!S)
     return false;
-  StopTestFinder F(*this, Depth);
-  F.TraverseStmt(const_cast<Stmt *>(S));
-  return F.Found;
+  for (const CallExpr *C : callsIn(S)) {
+    if (isStopTestName(calleeName(C)))
+      return true;
+    if (const FunctionDecl *Callee = C->getDirectCallee())
+      if (functionTestsStop(Callee))
+        return true;
+  }
+  return false;
 }
 
 std::optional<std::pair<const CFGBlock *, unsigned>>

@@ -196,6 +196,12 @@ public:
   llvm::ArrayRef<const ThreadCreation *> creationsRunning(const FunctionDecl *ThreadFn) const;
   /// Functions with a body that read the field or global \p Key.
   llvm::ArrayRef<const FunctionDecl *> readersOf(const HandleKey &Key) const;
+  const std::map<HandleKey, std::vector<const FunctionDecl *>> &readers() const {
+    return Readers;
+  }
+  /// Whether \p Loc is in the module's own code: the main file, a `.c` file
+  /// it includes, or a header beside it (the driver's own header).
+  bool isModuleCode(SourceLocation Loc) const;
   /// The creation at \p Result, if \p Result is one.
   const ThreadCreation *creationAt(const Expr *Result) const;
   const ThreadCreation *creationByCall(const CallExpr *Call) const;
@@ -209,9 +215,10 @@ public:
   const FunctionDecl *definitionOf(const FunctionDecl *FD) const;
 
   /// True when \p S tests kthread_should_stop() (or a variant or configured
-  /// predicate), itself or in a called function of this translation unit.
-  bool testsStop(const Stmt *S, unsigned Depth = 3) const;
-  bool functionTestsStop(const FunctionDecl *FD, unsigned Depth = 3) const;
+  /// predicate), itself or in a called function of this translation unit
+  /// (CalleeSummaries).
+  bool testsStop(const Stmt *S) const;
+  bool functionTestsStop(const FunctionDecl *FD) const;
   bool isStopTestName(llvm::StringRef Name) const;
   /// The facet \p F (StopConditions, StartSummaries, ...), made on first use.
   template <typename F> const F &facet() const {
@@ -255,7 +262,6 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const void *, std::unique_ptr<ModelFacet>> Facets;
-  mutable std::map<std::pair<const FunctionDecl *, unsigned>, bool> StopTesters;
 };
 
 } // namespace clang::tidy::kthread

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LeakedThreadCheck.h"
+#include "CalleeSummaries.h"
 #include "ModuleLifecycle.h"
 #include "StartedThreadFlow.h"
 #include "ThreadFacts.h"
@@ -126,7 +127,8 @@ bool isWorker(const ThreadCreation &TC) {
 struct CleanupFacts {
   std::set<const FunctionDecl *> Functions;
   std::vector<const CallExpr *> Calls;
-  StopSummary Stops;
+  /// What the cleanup stops, with everything it calls.
+  FunctionSummary Stops;
 };
 
 class LeakFinder {
@@ -178,13 +180,7 @@ CleanupFacts cleanupFacts(const KthreadModel &M, const Lifecycle &L) {
     return C;
   C.Functions = reachable(M, L.Cleanup, CalleeDepth);
   C.Calls = callsIn(C.Functions);
-  auto Add = [&](const StopSummary &S) {
-    C.Stops.Keys.insert(S.Keys.begin(), S.Keys.end());
-    C.Stops.Unresolved |= S.Unresolved;
-  };
-  for (const FunctionDecl *F : C.Functions)
-    Add(stopsIn(M, F, 0));
-  Add(stopsIn(M, L.Cleanup, CalleeDepth));
+  C.Stops = M.facet<CalleeSummaries>().of(L.Cleanup);
   return C;
 }
 
@@ -211,7 +207,7 @@ void LeakFinder::findIn(const Lifecycle &L) {
     // only if it is a probe.
     bool IsProbe = L.Kind == StartKind::Probe;
     if (L.Kind == StartKind::BuiltinInit || (!L.Cleanup && !IsProbe) ||
-        Cleanup.Stops.Unresolved)
+        Cleanup.Stops.StopsUnresolved)
       continue;
     exitLeaks(L, F, Facts, Cleanup);
   }
@@ -266,7 +262,7 @@ bool LeakFinder::stoppedOrHandedBack(const Lifecycle &L, const FunctionDecl *F,
     return true;
   for (const AccessPath &P : Places) {
     HandleKey K = HandleKey::of(P);
-    if (C.Stops.Keys.count(K) ||
+    if (C.Stops.Stops.count(K) ||
         // The module's code in another file, which the cleanup calls.
         llvm::any_of(C.Calls, [&](const CallExpr *Call) {
           return otherFileMayStop(M, Call, P);

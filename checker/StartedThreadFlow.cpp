@@ -1,10 +1,10 @@
 //===--- StartedThreadFlow.cpp - kthread-lint -----------------------------===//
 
 #include "StartedThreadFlow.h"
+#include "CalleeSummaries.h"
 #include "Dataflow.h"
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CallGraph.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -199,12 +199,8 @@ private:
   void record(const ReturnStmt *RS, ReturnKind K, const PathState &P,
               StartedThreadFacts &Out);
 
-  /// stopsIn(), once a function.
-  const StopSummary &stopsOf(const FunctionDecl *Fn) {
-    auto It = StopCache.find(Fn);
-    if (It == StopCache.end())
-      It = StopCache.emplace(Fn, stopsIn(M, Fn, CalleeDepth)).first;
-    return It->second;
+  const FunctionSummary &stopsOf(const FunctionDecl *Fn) const {
+    return M.facet<CalleeSummaries>().of(Fn);
   }
 
   /// The threads a call of a summarised function starts (StartSummaries),
@@ -224,7 +220,6 @@ private:
   std::map<const CallExpr *, const ThreadCreation *> CallStarts;
   /// Threads one call started, by the one that stands for them.
   std::map<const ThreadCreation *, std::vector<const ThreadCreation *>> Tied;
-  std::map<const FunctionDecl *, StopSummary> StopCache;
   std::vector<Cond> Conds;
   std::map<std::pair<const ThreadCreation *, const ReturnStmt *>, size_t> Seen;
 };
@@ -422,12 +417,12 @@ void Flow::call(const CallExpr *C, PathState &P) {
     const FunctionDecl *FnDef = Fn ? M.definitionOf(Fn) : nullptr;
     if (!FnDef || !FnDef->hasBody())
       continue;
-    const StopSummary &S = stopsOf(FnDef);
+    const FunctionSummary &S = stopsOf(FnDef);
     for (auto &[Pl, V] : P.Places)
       if (V != NullHandle && Pl.Path.Persistent &&
-          S.Keys.count(HandleKey::of(Pl.Path)))
+          S.Stops.count(HandleKey::of(Pl.Path)))
         handOver(V, P);
-    if (!S.Params.empty()) // It stops its data: the handle passed with it.
+    if (!S.StopsParams.empty()) // It stops its data: the handle passed with it.
       for (const Expr *Data : C->arguments())
         handOver(valueOf(Data, P), P);
   }
@@ -435,23 +430,23 @@ void Flow::call(const CallExpr *C, PathState &P) {
   const FunctionDecl *Def = Callee ? M.definitionOf(Callee) : nullptr;
   if (Def && Def->hasBody()) {
     // A function of this file: does it stop what we pass or keep?
-    const StopSummary &S = stopsOf(Def);
+    const FunctionSummary &S = stopsOf(Def);
     for (auto &[Pl, V] : P.Places)
       if (V != NullHandle && Pl.Path.Persistent &&
-          S.Keys.count(HandleKey::of(Pl.Path)) && P.Values[V] != Status::Gone)
+          S.Stops.count(HandleKey::of(Pl.Path)) && P.Values[V] != Status::Gone)
         P.Values[V] = Status::Stopped;
     for (unsigned I = 0; I < Last; ++I) {
       const ThreadCreation *V = valueOf(C->getArg(I), P);
       if (!V)
         continue;
-      if (S.Params.count(I)) {
+      if (S.StopsParams.count(I)) {
         if (P.Values[V] != Status::Gone)
           P.Values[V] = Status::Stopped;
       } else {
         handOver(V, P); // Kept or passed on by code we do not follow.
       }
     }
-    if (S.Unresolved)
+    if (S.StopsUnresolved)
       for (auto &[V, St] : P.Values)
         if (St != Status::Err)
           St = Status::Gone;
@@ -788,58 +783,6 @@ void Flow::run(StartedThreadFacts &Out) {
       });
 }
 
-//===--- Stop summaries ---------------------------------------------------===//
-
-/// The fields and globals a local of \p FD is assigned from; false when it
-/// is assigned anything else (or nothing).
-bool sourcesOfLocal(const KthreadModel &M, const FunctionDecl *FD,
-                    const VarDecl *Local, std::set<HandleKey> &Keys,
-                    int &Param) {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    const VarDecl *Local;
-    std::vector<const Expr *> Sources;
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (BO->getOpcode() == BO_Assign)
-        if (const auto *DRE =
-                dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
-          if (DRE->getDecl()->getCanonicalDecl() == Local)
-            Sources.push_back(BO->getRHS());
-      return true;
-    }
-  } F;
-  F.Local = Local;
-  if (Local->getInit())
-    F.Sources.push_back(Local->getInit());
-  F.TraverseStmt(FD->getBody());
-  if (F.Sources.empty())
-    return false;
-  for (const Expr *Src : F.Sources) {
-    const Expr *V = stripValue(Src);
-    if (V->isNullPointerConstant(FD->getASTContext(),
-                                 Expr::NPC_ValueDependentIsNotNull) !=
-        Expr::NPCK_NotNull)
-      continue;
-    // A thread it creates itself is not one it is handed.
-    if (M.creationAt(Src->IgnoreParenCasts()) ||
-        (isa<CallExpr>(V) && M.creationByCall(cast<CallExpr>(V))))
-      continue;
-    if (isa<CallExpr>(V))
-      return false;
-    std::optional<AccessPath> P = accessPathOf(V);
-    if (!P)
-      return false;
-    if (P->Fields.empty() && !P->ArrayElement)
-      if (const auto *PVD = dyn_cast<ParmVarDecl>(P->Base)) {
-        Param = int(PVD->getFunctionScopeIndex());
-        continue;
-      }
-    if (!P->Persistent)
-      return false;
-    Keys.insert(HandleKey::of(*P));
-  }
-  return true;
-}
-
 } // namespace
 
 const char StartSummaries::ID = 0;
@@ -940,78 +883,6 @@ bool otherFileMayStop(const KthreadModel &M, const CallExpr *C,
       isKernelApi(Callee, M.context().getSourceManager()))
     return false;
   return otherFileMayReach(C, P);
-}
-
-StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,
-                    unsigned Depth) {
-  StopSummary S;
-  FD = M.definitionOf(FD);
-  if (!FD || !FD->hasBody())
-    return S;
-  auto AddLocal = [&](const VarDecl *VD) {
-    if (const auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
-      S.Params.insert(PVD->getFunctionScopeIndex());
-      return;
-    }
-    int Param = -1;
-    if (!sourcesOfLocal(M, FD, VD, S.Keys, Param))
-      S.Unresolved = true;
-    if (Param >= 0)
-      S.Params.insert(unsigned(Param));
-  };
-  for (const HandleUse &U : M.uses()) {
-    if (U.Enclosing != FD || !isStopOp(U.Op))
-      continue;
-    if (U.Key.Kind == HandleKey::Global || U.Key.Kind == HandleKey::Field) {
-      S.Keys.insert(U.Key);
-    } else if (U.Key.Kind == HandleKey::Local) {
-      AddLocal(cast<VarDecl>(U.Key.Decl));
-    } else if (const auto *ME = dyn_cast<MemberExpr>(
-                   U.Call->getArg(0)->IgnoreParenImpCasts())) {
-      // `kthread_stop(container_of(...)->task)`: the field is known.
-      if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-        S.Keys.insert(HandleKey{HandleKey::Field, F->getCanonicalDecl()});
-    } else {
-      S.Unresolved = true;
-    }
-  }
-  if (Depth == 0)
-    return S;
-  // The functions it calls, with what they stop through their parameters
-  // mapped back to our arguments.
-  for (const CallExpr *C : callsIn(FD->getBody())) {
-    const FunctionDecl *Callee = C->getDirectCallee();
-    if (!Callee || lookupHandleOp(calleeName(C)) ||
-        lookupCreationApi(calleeName(C)))
-      continue;
-    const FunctionDecl *Def = M.definitionOf(Callee);
-    if (!Def || !Def->hasBody() || Def == FD)
-      continue;
-    StopSummary Sub = stopsIn(M, Def, Depth - 1);
-    S.Keys.insert(Sub.Keys.begin(), Sub.Keys.end());
-    S.Unresolved |= Sub.Unresolved;
-    for (unsigned I : Sub.Params) {
-      if (I >= C->getNumArgs())
-        continue;
-      const Expr *A = stripValue(C->getArg(I));
-      std::optional<AccessPath> P = accessPathOf(A);
-      if (!P) {
-        if (const auto *ME = dyn_cast<MemberExpr>(A))
-          if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
-            S.Keys.insert(HandleKey{HandleKey::Field, F->getCanonicalDecl()});
-            continue;
-          }
-        S.Unresolved = true;
-      } else if (P->Persistent) {
-        S.Keys.insert(HandleKey::of(*P));
-      } else if (P->Fields.empty() && !P->ArrayElement) {
-        AddLocal(P->Base);
-      } else {
-        S.Unresolved = true;
-      }
-    }
-  }
-  return S;
 }
 
 } // namespace clang::tidy::kthread

@@ -83,22 +83,9 @@ private:
 
 /// Follows every path of \p FD. Threads created in \p FD are tracked;
 /// handles passed to a function of the translation unit that stops them
-/// (itself or through a field or global, CalleeDepth deep) count as stopped.
+/// (itself or through a field or global: CalleeSummaries) count as stopped.
 StartedThreadFacts analyzeStartedThreads(const KthreadModel &M,
                                          const FunctionDecl *FD);
-
-/// The fields and globals whose thread a function stops (kthread_stop*,
-/// kthread_destroy_worker), itself or in the functions it calls directly
-/// (CalleeDepth deep), and the parameters it stops.
-struct StopSummary {
-  std::set<HandleKey> Keys;
-  std::set<unsigned> Params;
-  /// A stop whose handle is a local that does not come from a field, a
-  /// global or a parameter: it may stop anything.
-  bool Unresolved = false;
-};
-StopSummary stopsIn(const KthreadModel &M, const FunctionDecl *FD,
-                    unsigned Depth);
 
 /// Whether \p C calls the module's own code in another file (a function
 /// with no body here, not declared by a kernel header) that can reach the

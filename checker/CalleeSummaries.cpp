@@ -1,0 +1,295 @@
+//===--- CalleeSummaries.cpp - kthread-lint -------------------------------===//
+
+#include "CalleeSummaries.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CallGraph.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SCCIterator.h"
+
+namespace clang::tidy::kthread {
+
+namespace {
+
+/// The fields and globals a local of \p FD is assigned from, and the
+/// parameter it copies (\p Param); false when it is assigned anything else.
+bool sourcesOfLocal(const KthreadModel &M, const FunctionDecl *FD,
+                    const VarDecl *Local, std::set<HandleKey> &Keys,
+                    int &Param) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const VarDecl *Local;
+    std::vector<const Expr *> Sources;
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() == BO_Assign)
+        if (const auto *DRE =
+                dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          if (DRE->getDecl()->getCanonicalDecl() == Local)
+            Sources.push_back(BO->getRHS());
+      return true;
+    }
+  } F;
+  F.Local = Local;
+  if (Local->getInit())
+    F.Sources.push_back(Local->getInit());
+  F.TraverseStmt(FD->getBody());
+  if (F.Sources.empty())
+    return false;
+  for (const Expr *Src : F.Sources) {
+    const Expr *V = stripValue(Src);
+    if (V->isNullPointerConstant(FD->getASTContext(),
+                                 Expr::NPC_ValueDependentIsNotNull) !=
+        Expr::NPCK_NotNull)
+      continue;
+    // A thread it creates itself is not one it is handed.
+    if (M.creationAt(Src->IgnoreParenCasts()) ||
+        (isa<CallExpr>(V) && M.creationByCall(cast<CallExpr>(V))))
+      continue;
+    if (isa<CallExpr>(V))
+      return false;
+    std::optional<AccessPath> P = accessPathOf(V);
+    if (!P)
+      return false;
+    if (P->Fields.empty() && !P->ArrayElement)
+      if (const auto *PVD = dyn_cast<ParmVarDecl>(P->Base)) {
+        Param = int(PVD->getFunctionScopeIndex());
+        continue;
+      }
+    if (!P->Persistent)
+      return false;
+    Keys.insert(HandleKey::of(*P));
+  }
+  return true;
+}
+
+/// `kthread_stop(container_of(...)->task)`: the field, when no access path
+/// names the object.
+std::optional<HandleKey> fieldOf(const Expr *E) {
+  if (const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts()))
+    if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      return HandleKey{HandleKey::Field, F->getCanonicalDecl()};
+  return std::nullopt;
+}
+
+/// Calls a summary does not look into: the API itself.
+bool isApiCall(const CallExpr *C) {
+  llvm::StringRef Name = calleeName(C);
+  return lookupHandleOp(Name) || lookupCreationApi(Name);
+}
+
+} // namespace
+
+const char CalleeSummaries::ID = 0;
+
+CalleeSummaries::CalleeSummaries(const KthreadModel &M) : M(M) {
+  for (const auto &[K, Readers] : M.readers())
+    for (const FunctionDecl *FD : Readers)
+      OwnReads[FD].insert(K);
+  for (const HandleUse &U : M.uses())
+    if (isStopOp(U.Op))
+      OwnStops[U.Enclosing].push_back(&U);
+  CallGraph CG;
+  const SourceManager &SM = M.context().getSourceManager();
+  for (Decl *D : M.context().getTranslationUnitDecl()->decls())
+    if (auto *FD = dyn_cast<FunctionDecl>(D))
+      if (FD->doesThisDeclarationHaveABody() &&
+          M.isModuleCode(SM.getExpansionLoc(FD->getLocation())))
+        CG.addToCallGraph(FD);
+  // Callees first; each strongly connected component (recursion) is
+  // iterated until its summaries stop growing: every fact only grows.
+  for (auto SCC = llvm::scc_begin(&CG); !SCC.isAtEnd(); ++SCC) {
+    std::vector<const FunctionDecl *> Members;
+    for (const CallGraphNode *N : *SCC)
+      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(N->getDecl()))
+        if (const FunctionDecl *Def = M.definitionOf(FD); Def && Def->hasBody())
+          Members.push_back(Def);
+    for (const FunctionDecl *FD : Members)
+      Summaries.try_emplace(FD);
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const FunctionDecl *FD : Members) {
+        FunctionSummary S = summarise(FD);
+        FunctionSummary &Old = Summaries[FD];
+        if (!(S == Old)) {
+          Old = std::move(S);
+          Changed = true;
+        }
+      }
+    }
+    llvm::append_range(Order, Members);
+  }
+}
+
+const FunctionSummary &CalleeSummaries::of(const FunctionDecl *FD) const {
+  static const FunctionSummary Empty;
+  FD = M.definitionOf(FD);
+  if (!FD || !FD->hasBody())
+    return Empty;
+  if (auto It = Summaries.find(FD); It != Summaries.end())
+    return It->second;
+  // A function outside the call graph: a header's inline function.
+  if (!InProgress.insert(FD).second)
+    return Empty;
+  FunctionSummary S = summarise(FD);
+  InProgress.erase(FD);
+  return Summaries[FD] = std::move(S);
+}
+
+FunctionSummary CalleeSummaries::summarise(const FunctionDecl *FD) const {
+  FunctionSummary S;
+  addOwnStops(FD, S);
+  if (auto It = OwnReads.find(FD); It != OwnReads.end())
+    S.Reads = It->second;
+  for (const CallExpr *C : callsIn(FD->getBody())) {
+    if (M.isStopTestName(calleeName(C)))
+      S.TestsStop = true;
+    const FunctionDecl *Callee = C->getDirectCallee();
+    if (!Callee || isApiCall(C))
+      continue;
+    const FunctionDecl *Def = M.definitionOf(Callee);
+    if (Def && Def->hasBody() && Def != FD)
+      addCallee(FD, C, of(Def), S);
+  }
+  return S;
+}
+
+void CalleeSummaries::addStoppedLocal(const FunctionDecl *FD,
+                                      const VarDecl *VD,
+                                      FunctionSummary &S) const {
+  if (const auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
+    S.StopsParams.insert(PVD->getFunctionScopeIndex());
+    return;
+  }
+  int Param = -1;
+  if (!sourcesOfLocal(M, FD, VD, S.Stops, Param))
+    S.StopsUnresolved = true;
+  if (Param >= 0)
+    S.StopsParams.insert(unsigned(Param));
+}
+
+void CalleeSummaries::addOwnStops(const FunctionDecl *FD,
+                                  FunctionSummary &S) const {
+  auto It = OwnStops.find(FD);
+  if (It == OwnStops.end())
+    return;
+  for (const HandleUse *Use : It->second) {
+    const HandleUse &U = *Use;
+    if (U.Key.Kind == HandleKey::Global || U.Key.Kind == HandleKey::Field)
+      S.Stops.insert(U.Key);
+    else if (U.Key.Kind == HandleKey::Local)
+      addStoppedLocal(FD, cast<VarDecl>(U.Key.Decl), S);
+    else if (std::optional<HandleKey> K = fieldOf(U.Call->getArg(0)))
+      S.Stops.insert(*K);
+    else
+      S.StopsUnresolved = true;
+  }
+}
+
+void CalleeSummaries::addCallee(const FunctionDecl *FD, const CallExpr *C,
+                                const FunctionSummary &Callee,
+                                FunctionSummary &S) const {
+  S.Stops.insert(Callee.Stops.begin(), Callee.Stops.end());
+  S.Reads.insert(Callee.Reads.begin(), Callee.Reads.end());
+  S.StopsUnresolved |= Callee.StopsUnresolved;
+  S.TestsStop |= Callee.TestsStop;
+  // What the callee stops through its parameters, as our arguments.
+  for (unsigned I : Callee.StopsParams) {
+    if (I >= C->getNumArgs())
+      continue;
+    const Expr *A = stripValue(C->getArg(I));
+    std::optional<AccessPath> P = accessPathOf(A);
+    if (!P) {
+      if (std::optional<HandleKey> K = fieldOf(A))
+        S.Stops.insert(*K);
+      else
+        S.StopsUnresolved = true;
+    } else if (P->Persistent) {
+      S.Stops.insert(HandleKey::of(*P));
+    } else if (P->Fields.empty() && !P->ArrayElement) {
+      addStoppedLocal(FD, P->Base, S);
+    } else {
+      S.StopsUnresolved = true;
+    }
+  }
+}
+
+//===--- Serialisation ----------------------------------------------------===//
+
+std::string handleKeyName(const HandleKey &K) {
+  if (!K.Decl || K.Kind == HandleKey::Local || K.Kind == HandleKey::None)
+    return {};
+  if (K.Kind == HandleKey::Field) {
+    const auto *F = cast<FieldDecl>(K.Decl);
+    const RecordDecl *R = F->getParent();
+    std::string Record = R->getName().str();
+    if (Record.empty())
+      if (const TypedefNameDecl *TD = R->getTypedefNameForAnonDecl())
+        Record = TD->getName().str();
+    if (Record.empty() || F->getName().empty())
+      return {};
+    return "field:" + Record + "::" + F->getName().str();
+  }
+  const auto *VD = cast<VarDecl>(K.Decl);
+  return (VD->isExternallyVisible() ? "global:" : "static:") +
+         VD->getName().str();
+}
+
+SerializedSummary serialize(const FunctionDecl *FD, const FunctionSummary &S) {
+  SerializedSummary Out;
+  Out.Function = FD->getName().str();
+  Out.External = FD->isExternallyVisible();
+  // A key without a name (a local's source we cannot spell) is one another
+  // file cannot match: say so rather than drop it.
+  bool Unnamed = false;
+  auto Names = [&Unnamed](const std::set<HandleKey> &Keys) {
+    std::vector<std::string> V;
+    for (const HandleKey &K : Keys) {
+      std::string N = handleKeyName(K);
+      Unnamed |= N.empty();
+      if (!N.empty())
+        V.push_back(std::move(N));
+    }
+    llvm::sort(V);
+    V.erase(std::unique(V.begin(), V.end()), V.end());
+    return V;
+  };
+  Out.Stops = Names(S.Stops);
+  Out.StopsUnresolved = S.StopsUnresolved || Unnamed;
+  Out.Reads = Names(S.Reads);
+  Out.StopsParams.assign(S.StopsParams.begin(), S.StopsParams.end());
+  Out.TestsStop = S.TestsStop;
+  return Out;
+}
+
+llvm::json::Value toJSON(const SerializedSummary &S) {
+  return llvm::json::Object{
+      {"function", S.Function},   {"external", S.External},
+      {"stops", S.Stops},         {"stopsParams", S.StopsParams},
+      {"stopsUnresolved", S.StopsUnresolved},
+      {"reads", S.Reads},         {"testsStop", S.TestsStop},
+  };
+}
+
+bool fromJSON(const llvm::json::Value &V, SerializedSummary &S,
+              llvm::json::Path P) {
+  llvm::json::ObjectMapper O(V, P);
+  return O && O.map("function", S.Function) && O.map("external", S.External) &&
+         O.map("stops", S.Stops) && O.map("stopsParams", S.StopsParams) &&
+         O.map("stopsUnresolved", S.StopsUnresolved) &&
+         O.map("reads", S.Reads) && O.map("testsStop", S.TestsStop);
+}
+
+llvm::json::Value CalleeSummaries::toJSON() const {
+  llvm::json::Array Functions;
+  const SourceManager &SM = M.context().getSourceManager();
+  std::vector<const FunctionDecl *> Written;
+  for (const FunctionDecl *FD : Order)
+    if (SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      Written.push_back(FD);
+  llvm::sort(Written, [&](const FunctionDecl *A, const FunctionDecl *B) {
+    return SM.isBeforeInTranslationUnit(A->getLocation(), B->getLocation());
+  });
+  for (const FunctionDecl *FD : Written)
+    Functions.push_back(kthread::toJSON(serialize(FD, Summaries.at(FD))));
+  return llvm::json::Object{{"functions", std::move(Functions)}};
+}
+
+} // namespace clang::tidy::kthread
