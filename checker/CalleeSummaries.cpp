@@ -148,7 +148,84 @@ FunctionSummary CalleeSummaries::summarise(const FunctionDecl *FD) const {
     if (Def && Def->hasBody() && Def != FD)
       addCallee(FD, C, of(Def), S);
   }
+  S.OnSignal = returnedSignalResult(FD);
   return S;
+}
+
+SignalResult CalleeSummaries::returnedSignalResult(const FunctionDecl *FD) const {
+  const ASTContext &Ctx = M.context();
+  struct Collect : RecursiveASTVisitor<Collect> {
+    std::vector<const Expr *> Returned;
+    std::map<const VarDecl *, std::vector<const Expr *>> Assigned;
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      Returned.push_back(RS->getRetValue());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+            Assigned[VD].push_back(BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (VD->hasLocalStorage())
+        Assigned[VD].push_back(VD->getInit());
+      return true;
+    }
+  } C;
+  C.TraverseStmt(FD->getBody());
+  // Each value: 0, or an interrupted-if-non-zero result.
+  bool SawSleep = false;
+  auto Fits = [&](const Expr *V, auto &Self, int Hops) -> bool {
+    if (!V)
+      return false;
+    V = V->IgnoreParenImpCasts();
+    Expr::EvalResult R;
+    if (!V->isValueDependent() && V->EvaluateAsInt(R, Ctx))
+      return R.Val.getInt().isZero();
+    if (signalResultOf(V) == SignalResult::NonZero)
+      return SawSleep = true;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(V))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+          VD && VD->hasLocalStorage() && Hops == 0 && C.Assigned.count(VD))
+        return llvm::all_of(C.Assigned[VD], [&](const Expr *A) {
+          return Self(A, Self, Hops + 1);
+        });
+    return false;
+  };
+  if (C.Returned.empty() ||
+      !llvm::all_of(C.Returned, [&](const Expr *V) { return Fits(V, Fits, 0); }))
+    return SignalResult::None;
+  return SawSleep ? SignalResult::NonZero : SignalResult::None;
+}
+
+SignalResult signalResultOf(const KthreadModel &M, const Expr *E) {
+  return M.facet<CalleeSummaries>().signalResultOf(E);
+}
+
+SignalResult CalleeSummaries::signalResultOf(const Expr *E) const {
+  const ASTContext &Ctx = M.context();
+  E = E->IgnoreParenImpCasts();
+  if (const auto *C = dyn_cast<CallExpr>(E)) {
+    if (SignalResult R = effectsOf(calleeName(C)).OnSignal;
+        R != SignalResult::None)
+      return R;
+    if (const FunctionDecl *Callee = C->getDirectCallee())
+      return of(Callee).OnSignal;
+  }
+  if (isa<StmtExpr>(E)) {
+    auto Interruptible = [](llvm::StringRef N) {
+      const MacroEffects &ME = macroEffectsOf(N);
+      return ME.has(macro::WaitEvent) && (ME.Mode == WaitMode::Interruptible ||
+                                          ME.Mode == WaitMode::Killable);
+    };
+    std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, Interruptible);
+    if (!Macro.empty())
+      return macroEffectsOf(Macro).Bounded ? SignalResult::Negative
+                                           : SignalResult::NonZero;
+  }
+  return SignalResult::None;
 }
 
 void CalleeSummaries::addStoppedLocal(const FunctionDecl *FD,
@@ -256,6 +333,7 @@ SerializedSummary serialize(const FunctionDecl *FD, const FunctionSummary &S) {
   Out.Reads = Names(S.Reads);
   Out.StopsParams.assign(S.StopsParams.begin(), S.StopsParams.end());
   Out.TestsStop = S.TestsStop;
+  Out.InterruptedIfNonZero = S.OnSignal == SignalResult::NonZero;
   return Out;
 }
 
@@ -265,6 +343,7 @@ llvm::json::Value toJSON(const SerializedSummary &S) {
       {"stops", S.Stops},         {"stopsParams", S.StopsParams},
       {"stopsUnresolved", S.StopsUnresolved},
       {"reads", S.Reads},         {"testsStop", S.TestsStop},
+      {"interruptedIfNonZero", S.InterruptedIfNonZero},
   };
 }
 
@@ -274,7 +353,8 @@ bool fromJSON(const llvm::json::Value &V, SerializedSummary &S,
   return O && O.map("function", S.Function) && O.map("external", S.External) &&
          O.map("stops", S.Stops) && O.map("stopsParams", S.StopsParams) &&
          O.map("stopsUnresolved", S.StopsUnresolved) &&
-         O.map("reads", S.Reads) && O.map("testsStop", S.TestsStop);
+         O.map("reads", S.Reads) && O.map("testsStop", S.TestsStop) &&
+         O.map("interruptedIfNonZero", S.InterruptedIfNonZero);
 }
 
 llvm::json::Value CalleeSummaries::toJSON() const {

@@ -35,11 +35,16 @@ struct FunctionSummary {
   std::set<HandleKey> Reads;
   /// It calls kthread_should_stop() (a variant, or a configured predicate).
   bool TestsStop = false;
+  /// NonZero: it returns 0, or what an interruptible sleep returned
+  /// (`ret = wait_event_interruptible(...); if (ret) return ret; ...
+  /// return ret;`, vchiq's remote_event_wait()): non-zero only when the
+  /// sleep was interrupted.
+  SignalResult OnSignal = SignalResult::None;
 
   bool operator==(const FunctionSummary &O) const {
     return Stops == O.Stops && StopsParams == O.StopsParams &&
            StopsUnresolved == O.StopsUnresolved && Reads == O.Reads &&
-           TestsStop == O.TestsStop;
+           TestsStop == O.TestsStop && OnSignal == O.OnSignal;
   }
 };
 
@@ -51,6 +56,10 @@ public:
   /// The summary of \p FD with its callees; empty for a function without a
   /// body here.
   const FunctionSummary &of(const FunctionDecl *FD) const;
+
+  /// How \p E reports that a signal interrupted a sleep: see the free
+  /// function signalResultOf().
+  SignalResult signalResultOf(const Expr *E) const;
 
   /// The summaries of the functions written in the translation unit's own
   /// files, by name, as JSON (see summaryToJSON()).
@@ -67,6 +76,8 @@ private:
   void addOwnStops(const FunctionDecl *FD, FunctionSummary &S) const;
   void addStoppedLocal(const FunctionDecl *FD, const VarDecl *VD,
                        FunctionSummary &S) const;
+  /// FunctionSummary::OnSignal of \p FD, from its callees' summaries.
+  SignalResult returnedSignalResult(const FunctionDecl *FD) const;
 
   const KthreadModel &M;
   /// What each function reads and stops itself, from the model.
@@ -80,6 +91,11 @@ private:
   mutable std::set<const FunctionDecl *> InProgress;
 };
 
+/// How \p E reports that a signal interrupted the sleep or lock it is the
+/// result of: an interruptible call of the API, a wait_event_*() macro, or
+/// a helper of the translation unit that returns such a result.
+SignalResult signalResultOf(const KthreadModel &M, const Expr *E);
+
 /// A summary as it is written out: handles and functions by name, so that
 /// another translation unit of the same driver can match them to its own
 /// declarations. A field is "field:<record>::<field>", a global
@@ -92,12 +108,15 @@ struct SerializedSummary {
   bool StopsUnresolved = false;
   std::vector<std::string> Reads;
   bool TestsStop = false;
+  /// Returns non-zero only when an interruptible sleep was interrupted.
+  bool InterruptedIfNonZero = false;
 
   bool operator==(const SerializedSummary &O) const {
     return Function == O.Function && External == O.External &&
            Stops == O.Stops && StopsParams == O.StopsParams &&
            StopsUnresolved == O.StopsUnresolved && Reads == O.Reads &&
-           TestsStop == O.TestsStop;
+           TestsStop == O.TestsStop &&
+           InterruptedIfNonZero == O.InterruptedIfNonZero;
   }
 };
 

@@ -1,6 +1,7 @@
 //===--- StopConditions.cpp - kthread-lint --------------------------------===//
 
 #include "StopConditions.h"
+#include "CalleeSummaries.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include <deque>
 
@@ -14,83 +15,8 @@ static bool returnsNonNegative(const CallExpr *C) {
   return effectsOf(calleeName(C)).has(effect::NonNegative);
 }
 
-/// A function of this file that returns 0 or what an interruptible sleep
-/// returned (`ret = wait_event_interruptible(...); if (ret) return ret;
-/// ... return ret;`, vchiq's remote_event_wait()): non-zero only when the
-/// sleep was interrupted.
-SignalResult StopConditions::helperSignalResult(const FunctionDecl *FD,
-                                                unsigned Depth) const {
-  const ASTContext &Ctx = M.context();
-  if (!FD || !FD->hasBody() || Depth == 0)
-    return SignalResult::None;
-  struct Collect : RecursiveASTVisitor<Collect> {
-    std::vector<const Expr *> Returned;
-    std::map<const VarDecl *, std::vector<const Expr *>> Assigned;
-    bool VisitReturnStmt(ReturnStmt *RS) {
-      Returned.push_back(RS->getRetValue());
-      return true;
-    }
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (BO->isAssignmentOp())
-        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
-          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-            Assigned[VD].push_back(BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
-      return true;
-    }
-    bool VisitVarDecl(VarDecl *VD) {
-      if (VD->hasLocalStorage())
-        Assigned[VD].push_back(VD->getInit());
-      return true;
-    }
-  } C;
-  C.TraverseStmt(FD->getBody());
-  // Each value: 0, or an interrupted-if-non-zero result.
-  bool SawSleep = false;
-  auto Fits = [&](const Expr *V, auto &Self, int Hops) -> bool {
-    if (!V)
-      return false;
-    V = V->IgnoreParenImpCasts();
-    Expr::EvalResult R;
-    if (!V->isValueDependent() && V->EvaluateAsInt(R, Ctx))
-      return R.Val.getInt().isZero();
-    if (signalResultOf(V, Depth - 1) == SignalResult::NonZero)
-      return SawSleep = true;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(V))
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-          VD && VD->hasLocalStorage() && Hops == 0 && C.Assigned.count(VD))
-        return llvm::all_of(C.Assigned[VD], [&](const Expr *A) {
-          return Self(A, Self, Hops + 1);
-        });
-    return false;
-  };
-  if (C.Returned.empty() ||
-      !llvm::all_of(C.Returned, [&](const Expr *V) { return Fits(V, Fits, 0); }))
-    return SignalResult::None;
-  return SawSleep ? SignalResult::NonZero : SignalResult::None;
-}
-
-SignalResult StopConditions::signalResultOf(const Expr *E, unsigned Depth) const {
-  const ASTContext &Ctx = M.context();
-  E = E->IgnoreParenImpCasts();
-  if (const auto *C = dyn_cast<CallExpr>(E)) {
-    if (SignalResult R = effectsOf(calleeName(C)).OnSignal;
-        R != SignalResult::None)
-      return R;
-    if (const FunctionDecl *Callee = C->getDirectCallee())
-      return helperSignalResult(Callee->getDefinition(), Depth);
-  }
-  if (isa<StmtExpr>(E)) {
-    auto Interruptible = [](llvm::StringRef N) {
-      const MacroEffects &ME = macroEffectsOf(N);
-      return ME.has(macro::WaitEvent) && (ME.Mode == WaitMode::Interruptible ||
-                                          ME.Mode == WaitMode::Killable);
-    };
-    std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, Interruptible);
-    if (!Macro.empty())
-      return macroEffectsOf(Macro).Bounded ? SignalResult::Negative
-                                           : SignalResult::NonZero;
-  }
-  return SignalResult::None;
+SignalResult StopConditions::signalResultOf(const Expr *E) const {
+  return kthread::signalResultOf(M, E);
 }
 
 

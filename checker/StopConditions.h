@@ -62,7 +62,7 @@ public:
   /// since v6.1 kthread_stop() sets TIF_NOTIFY_SIGNAL, so an interrupted
   /// sleep in a thread means the stop was requested (before v6.1 it never
   /// happens): av7110's `if (mutex_lock_interruptible(&l)) break;`.
-  SignalResult signalResultOf(const Expr *E, unsigned Depth = CalleeDepth) const;
+  SignalResult signalResultOf(const Expr *E) const;
 
   /// The must-analysis of the stop over \p FD on the dataflow driver.
   /// Calls of helpers that return only once the stop was seen count (to
@@ -96,7 +96,6 @@ private:
                                    unsigned Depth) const;
   std::optional<bool> interruptedBranch(const Expr *Cond,
                                         const LocalFacts &L) const;
-  SignalResult helperSignalResult(const FunctionDecl *FD, unsigned Depth) const;
 
   const KthreadModel &M;
   /// endsStopped() by function, depth and SignalsAllowed: a function first

@@ -41,6 +41,16 @@ const char *Code = R"(
   static bool should_go_2(void) { return should_go(); }
   static int loop_fn(void *d) { while (!should_go_2()) msleep(1); return 0; }
   static void nothing(struct priv *p) { p->flag = 1; }
+  static DECLARE_WAIT_QUEUE_HEAD(wq);
+  static int cond;
+  static int wait_for_it(void) {
+    int ret = wait_event_interruptible(wq, cond);
+    if (ret)
+      return ret;
+    return 0;
+  }
+  static int wraps_wait(void) { return wait_for_it(); }
+  static int five(void) { return 5; }
 )";
 
 struct Fixture : ::testing::Test {
@@ -96,6 +106,13 @@ TEST_F(Summaries, ReadsAndStopTestsThroughCallees) {
   EXPECT_TRUE(of("loop_fn").TestsStop);
   EXPECT_FALSE(of("stop_one").TestsStop);
   EXPECT_FALSE(of("nothing").TestsStop);
+}
+
+TEST_F(Summaries, HelpersThatReturnAnInterruptedSleep) {
+  EXPECT_EQ(of("wait_for_it").OnSignal, SignalResult::NonZero);
+  EXPECT_EQ(of("wraps_wait").OnSignal, SignalResult::NonZero);
+  EXPECT_EQ(of("five").OnSignal, SignalResult::None);
+  EXPECT_EQ(of("reads_task").OnSignal, SignalResult::None);
 }
 
 TEST_F(Summaries, JsonRoundTrip) {
