@@ -50,6 +50,24 @@ template <typename State> struct DataflowResult {
   }
 };
 
+/// Calls \p Take(Successor, StateOnEdge) for each successor of \p B that is
+/// reachable and whose edge \p A's transferBranch() does not prune; \p Out
+/// is the state after \p B's last element.
+template <typename Analysis, typename Taker>
+void forEachFeasibleEdge(const CFGBlock &B, Analysis &A,
+                         const typename Analysis::State &Out, Taker Take) {
+  unsigned Index = 0;
+  for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
+    unsigned SuccIndex = Index++;
+    const CFGBlock *SB = Succ.getReachableBlock();
+    if (!SB)
+      continue;
+    typename Analysis::State Edge = Out;
+    if (A.transferBranch(B, SuccIndex, Edge))
+      Take(*SB, std::move(Edge));
+  }
+}
+
 /// Runs \p A forward over \p G to a fixpoint.
 template <typename Analysis>
 DataflowResult<typename Analysis::State>
@@ -71,23 +89,15 @@ runDataflow(const CFG &G, Analysis &A,
     State Out = *R.In[B->getBlockID()];
     for (const CFGElement &E : *B)
       A.transfer(E, Out);
-    unsigned Index = 0;
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-      unsigned SuccIndex = Index++;
-      const CFGBlock *SB = Succ.getReachableBlock();
-      if (!SB)
-        continue;
-      State Edge = Out;
-      if (!A.transferBranch(*B, SuccIndex, Edge))
-        continue;
-      std::optional<State> &T = R.In[SB->getBlockID()];
+    forEachFeasibleEdge(*B, A, Out, [&](const CFGBlock &SB, State Edge) {
+      std::optional<State> &T = R.In[SB.getBlockID()];
       if (!T) {
         T = std::move(Edge);
-        WL.enqueueBlock(SB);
+        WL.enqueueBlock(&SB);
       } else if (A.join(*T, Edge)) {
-        WL.enqueueBlock(SB);
+        WL.enqueueBlock(&SB);
       }
-    }
+    });
   }
   return R;
 }
@@ -179,16 +189,9 @@ runPathSensitive(const CFG &G, Analysis &A,
     }
     for (const CFGElement &E : *B)
       A.transfer(E, S);
-    unsigned Index = 0;
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-      unsigned SuccIndex = Index++;
-      const CFGBlock *SB = Succ.getReachableBlock();
-      if (!SB)
-        continue;
-      State Edge = S;
-      if (A.transferBranch(*B, SuccIndex, Edge))
-        Work.push_back({SB, std::move(Edge)});
-    }
+    forEachFeasibleEdge(*B, A, S, [&](const CFGBlock &SB, State Edge) {
+      Work.push_back({&SB, std::move(Edge)});
+    });
   }
   return R;
 }

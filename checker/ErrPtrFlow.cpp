@@ -4,7 +4,7 @@
 #include "CalleeSummaries.h"
 #include "Dataflow.h"
 #include "ThreadFacts.h"
-#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Attr.h"
 #include <map>
@@ -296,6 +296,8 @@ private:
   const bool StrictStorage;
   std::map<ValueId, const ThreadCreation *> Creations;
   std::map<ValueId, HandleKey> Stored;
+  /// The parents of the function's statements, for the post-visit.
+  std::optional<ParentMap> Parents;
 };
 
 std::optional<Analysis::Tracked> Analysis::valueOf(const Expr *E, State &S) {
@@ -444,13 +446,11 @@ std::optional<Test> Analysis::plainTestOf(const Expr *E, State &S, int Depth) {
 
 /// Whether \p Use is in a loop that runs \p Index below one of \p Bounds:
 /// `for (i = 0; i < n; i++)`.
-static bool inLoopBelow(ASTContext &Ctx, const Stmt *Use, const VarDecl *Index,
+static bool inLoopBelow(const ParentMap &Parents, const Stmt *Use,
+                        const VarDecl *Index,
                         const std::set<const VarDecl *> &Bounds) {
-  DynTypedNodeList Parents = Ctx.getParents(*Use);
-  for (int Depth = 0; Depth < 32 && !Parents.empty(); ++Depth) {
-    const Stmt *P = Parents[0].get<Stmt>();
-    if (!P)
-      return false;
+  const Stmt *P = Parents.getParent(Use);
+  for (int Depth = 0; Depth < 32 && P; ++Depth, P = Parents.getParent(P)) {
     const Expr *Cond = nullptr;
     if (const auto *F = dyn_cast<ForStmt>(P))
       Cond = F->getCond();
@@ -465,7 +465,6 @@ static bool inLoopBelow(ASTContext &Ctx, const Stmt *Use, const VarDecl *Index,
           varOf(Low) == Index && Bounds.count(varOf(High)))
         return true;
     }
-    Parents = Ctx.getParents(*P);
   }
   return false;
 }
@@ -477,7 +476,7 @@ void Analysis::use(const Expr *Handle, const Expr *Use, llvm::StringRef Callee,
     return;
   if (!S.FailedIndexBounds.empty())
     if (const VarDecl *Index = subscriptVar(Handle))
-      if (inLoopBelow(Ctx, Use, Index, S.FailedIndexBounds))
+      if (Parents && inLoopBelow(*Parents, Use, Index, S.FailedIndexBounds))
         return;
   if (const ThreadCreation *TC = creationOf(V->V))
     Out->UnsafeUses.push_back({TC, Handle, Use, Callee.str()});
@@ -723,6 +722,7 @@ void Analysis::run(const FunctionDecl *FD, ErrPtrFacts &Out) {
     return;
   }
   // Report from the fixpoint.
+  Parents.emplace(FD->getBody());
   for (const CFGBlock *B : *G)
     if (std::optional<State> S = R.at(*B))
       replayBlock(*B, *S, &Out);
