@@ -242,6 +242,13 @@ private:
   /// itself is the condition.
   void branchNullTest(const CFGBlock &B, State &S, ErrPtrFacts *Out);
   void element(const Stmt *E, State &S, ErrPtrFacts *Out);
+  void returnStmt(const ReturnStmt *RS, State &S);
+  void call(const CallExpr *C, State &S, ErrPtrFacts *Out);
+  void binaryOp(const BinaryOperator *BO, State &S, ErrPtrFacts *Out);
+  /// Marks the places a function of this file that \p C calls reads.
+  void handToReaders(const CallExpr *C, State &S);
+  /// Ends the places inside the objects \p C frees.
+  void freeHolders(const CallExpr *C, State &S);
   struct Tracked {
     ValueId V;
     unsigned Flags;
@@ -501,21 +508,132 @@ void Analysis::nullTest(const Expr *Test, const Expr *Tested,
     Out->NullTests.push_back({TC, Test, Tested, TrueMeansNull, Rewritable, OneError});
 }
 
-void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
-  if (const auto *RS = dyn_cast<ReturnStmt>(St)) {
-    if (RS->getRetValue()) // The caller's business from here on.
-      if (std::optional<Tracked> V = valueOf(RS->getRetValue(), S))
+void Analysis::returnStmt(const ReturnStmt *RS, State &S) {
+  if (RS->getRetValue()) // The caller's business from here on.
+    if (std::optional<Tracked> V = valueOf(RS->getRetValue(), S))
+      start(S, V->V);
+  const Expr *Value =
+      RS->getRetValue() ? RS->getRetValue()->IgnoreParenCasts() : nullptr;
+  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Value);
+  const auto *Var = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  bool Propagates = Value && !Var && isErrorCode(Value, S);
+  for (auto &[P, B] : S.Bound)
+    if (B.Flags & MayBeErr)
+      B.Flags |= Propagates || (Var && B.ErrCodes.count(Var->getCanonicalDecl()))
+                     ? FailurePropagated
+                     : FailureSwallowed;
+}
+
+void Analysis::handToReaders(const CallExpr *C, State &S) {
+  const FunctionDecl *Callee = C->getDirectCallee();
+  if (!Callee)
+    return;
+  auto Reaches = [&](const AccessPath &P) {
+    if (P.Base && P.Base->hasGlobalStorage())
+      return true;
+    for (const Expr *Arg : C->arguments())
+      if (std::optional<AccessPath> Obj = objectOfArg(Arg)) {
+        if (isPrefix(*Obj, P) && !(P == *Obj))
+          return true;
+        // An object that leads to the holder: dm-delay's `goto bad;
+        // ... bad: delay_dtr(ti);` with `ti->private = dc`.
+        if (Obj->Fields.empty() && !Obj->ArrayElement && Obj->Base &&
+            Obj->Base->getType()->isPointerType() && P.Base != Obj->Base)
+          return true;
+      }
+    return false;
+  };
+  for (auto &[P, B] : S.Bound)
+    if (P.Persistent && (B.Flags & MayBeErr) && creationOf(B.V) &&
+        !(B.Flags & HandedToReader) && Reaches(P) &&
+        readsPlace(Callee, HandleKey::of(P)))
+      B.Flags |= HandedToReader;
+}
+
+void Analysis::freeHolders(const CallExpr *C, State &S) {
+  if (!freesItsArguments(C))
+    return;
+  for (const Expr *Arg : C->arguments()) {
+    std::optional<AccessPath> Obj = objectOfArg(Arg);
+    if (!Obj)
+      continue;
+    for (auto It = S.Bound.begin(); It != S.Bound.end();) {
+      if (It->first.Persistent && isPrefix(*Obj, It->first) &&
+          !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
+        It = S.Bound.erase(It);
+      else
+        ++It;
+    }
+  }
+}
+
+void Analysis::call(const CallExpr *C, State &S, ErrPtrFacts *Out) {
+  if (M.creationByCall(C))
+    return; // The result is tracked where it is stored.
+  llvm::StringRef Name = calleeName(C);
+  if (isErrPtrAccessor(Name) || isBranchHint(Name))
+    return;
+  // A function of this file that reads a maybe-ERR_PTR place: a global,
+  // or a field of an object passed to it.
+  handToReaders(C, S);
+  // Freeing or releasing the object that holds a place ends the place:
+  // `kfree(priv)` on the error path after `priv->task = ...`; not
+  // vivid_release_cap_buffers(dev, ...), which releases what dev holds.
+  freeHolders(C, S);
+  // Arguments printed by a printf-like function are not used as a task:
+  // `pr_err("...%pe", t)` is how kernel code reports the error.
+  unsigned FormatArg = C->getNumArgs();
+  if (const FunctionDecl *FD = C->getDirectCallee())
+    if (const auto *FA = FD->getAttr<FormatAttr>())
+      FormatArg = FA->getFormatIdx() - 1;
+  for (unsigned I = 0; I < C->getNumArgs() && I < FormatArg; ++I) {
+    use(C->getArg(I), C, Name, S, Out);
+    // Woken, parked, stopped, or handed to code we cannot follow.
+    if (!keepsThreadAsleep(Name))
+      if (std::optional<Tracked> V = valueOf(C->getArg(I), S))
         start(S, V->V);
-    const Expr *Value = RS->getRetValue() ? RS->getRetValue()->IgnoreParenCasts() : nullptr;
-    const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Value);
-    const auto *Var = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
-    bool Propagates = Value && !Var && isErrorCode(Value, S);
-    for (auto &[P, B] : S.Bound)
-      if (B.Flags & MayBeErr)
-        B.Flags |= Propagates || (Var && B.ErrCodes.count(Var->getCanonicalDecl()))
-                       ? FailurePropagated : FailureSwallowed;
+    // wake_up_process(worker->task) wakes the worker.
+    if (lookupHandleOp(Name) == HandleOp::Wake)
+      if (const auto *ME =
+              dyn_cast<MemberExpr>(C->getArg(I)->IgnoreParenCasts()))
+        if (std::optional<Tracked> V = valueOf(ME->getBase(), S))
+          start(S, V->V);
+  }
+}
+
+void Analysis::binaryOp(const BinaryOperator *BO, State &S, ErrPtrFacts *Out) {
+  if (BO->getOpcode() == BO_SubAssign)
+    stepBelowFailed(varOf(BO->getLHS()), S);
+  if (BO->getOpcode() == BO_Assign) {
+    // `commit_threads = i` on the failure of element i.
+    const VarDecl *Bound = varOf(BO->getLHS());
+    const VarDecl *From = varOf(BO->getRHS());
+    bool FailedIndex = false;
+    if (Bound && From)
+      for (const auto &[P, B] : S.Bound)
+        FailedIndex |= P.ArrayElement && (B.Flags & MayBeErr) &&
+                       storeIndexVar(B.Store) == From;
+    std::optional<AccessPath> To = accessPathOf(BO->getLHS());
+    if (!To) // Stored where we cannot follow it.
+      if (std::optional<Tracked> V = valueOf(BO->getRHS(), S))
+        start(S, V->V);
+    assign(To, BO->getRHS(), BO, S);
+    if (FailedIndex)
+      S.FailedIndexBounds.insert(Bound);
     return;
   }
+  if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
+    const Expr *L = comparedWithNull(BO, Ctx);
+    if (L && L->getType()->isPointerType())
+      nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out);
+    else if ((L = comparedWithOneError(BO)) && L->getType()->isPointerType())
+      nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out, /*OneError=*/true);
+  }
+}
+
+void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
+  if (const auto *RS = dyn_cast<ReturnStmt>(St))
+    return returnStmt(RS, S);
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls())
       if (const auto *VD = dyn_cast<VarDecl>(D)) {
@@ -526,107 +644,11 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       }
     return;
   }
-  const auto *E = dyn_cast<Expr>(St);
-  if (!E)
-    return;
-  if (const auto *C = dyn_cast<CallExpr>(E)) {
-    if (M.creationByCall(C))
-      return; // The result is tracked where it is stored.
-    llvm::StringRef Name = calleeName(C);
-    if (isErrPtrAccessor(Name) || isBranchHint(Name))
-      return;
-    // A function of this file that reads a maybe-ERR_PTR place: a global,
-    // or a field of an object passed to it.
-    if (const FunctionDecl *Callee = C->getDirectCallee()) {
-      auto Reaches = [&](const AccessPath &P) {
-        if (P.Base && P.Base->hasGlobalStorage())
-          return true;
-        for (const Expr *Arg : C->arguments())
-          if (std::optional<AccessPath> Obj = objectOfArg(Arg)) {
-            if (isPrefix(*Obj, P) && !(P == *Obj))
-              return true;
-            // An object that leads to the holder: dm-delay's `goto bad;
-            // ... bad: delay_dtr(ti);` with `ti->private = dc`.
-            if (Obj->Fields.empty() && !Obj->ArrayElement && Obj->Base &&
-                Obj->Base->getType()->isPointerType() && P.Base != Obj->Base)
-              return true;
-          }
-        return false;
-      };
-      for (auto &[P, B] : S.Bound)
-        if (P.Persistent && (B.Flags & MayBeErr) && creationOf(B.V) &&
-            !(B.Flags & HandedToReader) && Reaches(P) &&
-            readsPlace(Callee, HandleKey::of(P)))
-          B.Flags |= HandedToReader;
-    }
-    // Freeing or releasing the object that holds a place ends the place:
-    // `kfree(priv)` on the error path after `priv->task = ...`; not
-    // vivid_release_cap_buffers(dev, ...), which releases what dev holds.
-    if (freesItsArguments(C))
-      for (const Expr *Arg : C->arguments()) {
-        std::optional<AccessPath> Obj = objectOfArg(Arg);
-        if (!Obj)
-          continue;
-        for (auto It = S.Bound.begin(); It != S.Bound.end();) {
-          if (It->first.Persistent && isPrefix(*Obj, It->first) &&
-              !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
-            It = S.Bound.erase(It);
-          else
-            ++It;
-        }
-      }
-    // Arguments printed by a printf-like function are not used as a task:
-    // `pr_err("...%pe", t)` is how kernel code reports the error.
-    unsigned FormatArg = C->getNumArgs();
-    if (const FunctionDecl *FD = C->getDirectCallee())
-      if (const auto *FA = FD->getAttr<FormatAttr>())
-        FormatArg = FA->getFormatIdx() - 1;
-    for (unsigned I = 0; I < C->getNumArgs() && I < FormatArg; ++I) {
-      use(C->getArg(I), C, Name, S, Out);
-      // Woken, parked, stopped, or handed to code we cannot follow.
-      if (!keepsThreadAsleep(Name))
-        if (std::optional<Tracked> V = valueOf(C->getArg(I), S))
-          start(S, V->V);
-      // wake_up_process(worker->task) wakes the worker.
-      if (lookupHandleOp(Name) == HandleOp::Wake)
-        if (const auto *ME =
-                dyn_cast<MemberExpr>(C->getArg(I)->IgnoreParenCasts()))
-          if (std::optional<Tracked> V = valueOf(ME->getBase(), S))
-            start(S, V->V);
-    }
-    return;
-  }
-  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-    if (BO->getOpcode() == BO_SubAssign)
-      stepBelowFailed(varOf(BO->getLHS()), S);
-    if (BO->getOpcode() == BO_Assign) {
-      // `commit_threads = i` on the failure of element i.
-      const VarDecl *Bound = varOf(BO->getLHS());
-      const VarDecl *From = varOf(BO->getRHS());
-      bool FailedIndex = false;
-      if (Bound && From)
-        for (const auto &[P, B] : S.Bound)
-          FailedIndex |= P.ArrayElement && (B.Flags & MayBeErr) &&
-                         storeIndexVar(B.Store) == From;
-      std::optional<AccessPath> To = accessPathOf(BO->getLHS());
-      if (!To) // Stored where we cannot follow it.
-        if (std::optional<Tracked> V = valueOf(BO->getRHS(), S))
-          start(S, V->V);
-      assign(To, BO->getRHS(), BO, S);
-      if (FailedIndex)
-        S.FailedIndexBounds.insert(Bound);
-      return;
-    }
-    if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
-      const Expr *L = comparedWithNull(BO, Ctx);
-      if (L && L->getType()->isPointerType())
-        nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out);
-      else if ((L = comparedWithOneError(BO)) && L->getType()->isPointerType())
-        nullTest(BO, L, BO->getOpcode() == BO_EQ, true, S, Out, /*OneError=*/true);
-    }
-    return;
-  }
-  if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+  if (const auto *C = dyn_cast<CallExpr>(St))
+    return call(C, S, Out);
+  if (const auto *BO = dyn_cast<BinaryOperator>(St))
+    return binaryOp(BO, S, Out);
+  if (const auto *UO = dyn_cast<UnaryOperator>(St)) {
     if (UO->isDecrementOp())
       stepBelowFailed(varOf(UO->getSubExpr()), S);
     if (UO->getOpcode() == UO_Deref)
@@ -636,22 +658,21 @@ void Analysis::element(const Stmt *St, State &S, ErrPtrFacts *Out) {
       nullTest(UO, UO->getSubExpr(), true, true, S, Out);
     return;
   }
-  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+  if (const auto *ME = dyn_cast<MemberExpr>(St)) {
     if (ME->isArrow())
       use(ME->getBase(), ME, "", S, Out);
     return;
   }
-  if (const auto *ICE = dyn_cast<ImplicitCastExpr>(E)) {
+  if (const auto *ICE = dyn_cast<ImplicitCastExpr>(St)) {
     // `if (t)`, `while (t && ...)`: the pointer as a condition.
     if (ICE->getCastKind() == CK_PointerToBoolean)
       nullTest(ICE, ICE->getSubExpr(), false, true, S, Out);
     return;
   }
-  if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(E)) {
+  if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(St)) {
     // `t ?: fallback`.
     if (BCO->getCommon()->getType()->isPointerType())
       nullTest(BCO, BCO->getCommon(), false, false, S, Out);
-    return;
   }
 }
 

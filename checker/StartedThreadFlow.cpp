@@ -180,6 +180,15 @@ private:
 
   void element(const Stmt *S, PathState &P);
   void call(const CallExpr *C, PathState &P);
+  /// `devm_add_action_or_reset(dev, stop_fn, priv)`: what a callback
+  /// handed over stops is taken care of, at a time we do not know.
+  void handOverCallbacks(const CallExpr *C, PathState &P);
+  /// A call of a function of this file (CalleeSummaries), or of one whose
+  /// body is elsewhere; arguments from \p Last on are printed, not used.
+  void callOwnFunction(const CallExpr *C, const FunctionDecl *Def,
+                       unsigned Last, PathState &P);
+  void callElsewhere(const CallExpr *C, const FunctionDecl *Callee,
+                     unsigned Last, PathState &P);
   void assign(const Expr *LHS, const Expr *RHS, PathState &P);
   void handOver(const ThreadCreation *V, PathState &P) {
     if (V && V != NullHandle)
@@ -405,8 +414,15 @@ void Flow::call(const CallExpr *C, PathState &P) {
     if (const auto *FA = Callee->getAttr<FormatAttr>())
       Last = std::min<unsigned>(Last, FA->getFormatIdx() - 1);
 
-  // A callback handed over, `devm_add_action_or_reset(dev, stop_fn, priv)`:
-  // what it stops is taken care of, at a time we do not know.
+  handOverCallbacks(C, P);
+  const FunctionDecl *Def = Callee ? M.definitionOf(Callee) : nullptr;
+  if (Def && Def->hasBody())
+    callOwnFunction(C, Def, Last, P);
+  else
+    callElsewhere(C, Callee, Last, P);
+}
+
+void Flow::handOverCallbacks(const CallExpr *C, PathState &P) {
   for (const Expr *Arg : C->arguments()) {
     const Expr *A = Arg->IgnoreParenCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(A))
@@ -426,64 +442,67 @@ void Flow::call(const CallExpr *C, PathState &P) {
       for (const Expr *Data : C->arguments())
         handOver(valueOf(Data, P), P);
   }
+}
 
-  const FunctionDecl *Def = Callee ? M.definitionOf(Callee) : nullptr;
-  if (Def && Def->hasBody()) {
-    // A function of this file: does it stop what we pass or keep?
-    const FunctionSummary &S = stopsOf(Def);
-    for (auto &[Pl, V] : P.Places)
-      if (V != NullHandle && Pl.Path.Persistent &&
-          S.Stops.count(HandleKey::of(Pl.Path)) && P.Values[V] != Status::Gone)
+void Flow::callOwnFunction(const CallExpr *C, const FunctionDecl *Def,
+                           unsigned Last, PathState &P) {
+  // A function of this file: does it stop what we pass or keep?
+  const FunctionSummary &S = stopsOf(Def);
+  for (auto &[Pl, V] : P.Places)
+    if (V != NullHandle && Pl.Path.Persistent &&
+        S.Stops.count(HandleKey::of(Pl.Path)) && P.Values[V] != Status::Gone)
+      P.Values[V] = Status::Stopped;
+  for (unsigned I = 0; I < Last; ++I) {
+    const ThreadCreation *V = valueOf(C->getArg(I), P);
+    if (!V)
+      continue;
+    if (S.StopsParams.count(I)) {
+      if (P.Values[V] != Status::Gone)
         P.Values[V] = Status::Stopped;
-    for (unsigned I = 0; I < Last; ++I) {
-      const ThreadCreation *V = valueOf(C->getArg(I), P);
-      if (!V)
-        continue;
-      if (S.StopsParams.count(I)) {
-        if (P.Values[V] != Status::Gone)
-          P.Values[V] = Status::Stopped;
-      } else {
-        handOver(V, P); // Kept or passed on by code we do not follow.
-      }
+    } else {
+      handOver(V, P); // Kept or passed on by code we do not follow.
     }
-    if (S.StopsUnresolved)
-      for (auto &[V, St] : P.Values)
-        if (St != Status::Err)
-          St = Status::Gone;
-    startedByCallee(C, Def, P);
-  } else {
-    bool Kernel = Callee && isKernelApi(Callee, Ctx.getSourceManager());
-    for (unsigned I = 0; I < Last; ++I) {
-      const Expr *A = C->getArg(I)->IgnoreParenImpCasts();
-      bool AddrOf = false;
-      if (const auto *UO = dyn_cast<UnaryOperator>(A))
-        if (UO->getOpcode() == UO_AddrOf) {
-          A = UO->getSubExpr()->IgnoreParenImpCasts();
-          AddrOf = true;
-        }
-      if (const ThreadCreation *V = valueOf(A, P)) {
-        handOver(V, P);
-        continue;
+  }
+  if (S.StopsUnresolved)
+    for (auto &[V, St] : P.Values)
+      if (St != Status::Err)
+        St = Status::Gone;
+  startedByCallee(C, Def, P);
+}
+
+void Flow::callElsewhere(const CallExpr *C, const FunctionDecl *Callee,
+                         unsigned Last, PathState &P) {
+  bool Kernel = Callee && isKernelApi(Callee, Ctx.getSourceManager());
+  for (unsigned I = 0; I < Last; ++I) {
+    const Expr *A = C->getArg(I)->IgnoreParenImpCasts();
+    bool AddrOf = false;
+    if (const auto *UO = dyn_cast<UnaryOperator>(A))
+      if (UO->getOpcode() == UO_AddrOf) {
+        A = UO->getSubExpr()->IgnoreParenImpCasts();
+        AddrOf = true;
       }
-      std::optional<AccessPath> AP = accessPathOf(A);
-      if (!AP)
-        continue;
-      if (AddrOf)
-        invalidate(*AP, P);
-      // The module's own code, elsewhere, may stop what a structure it is
-      // given holds; the kernel's does not.
-      if (!Kernel || AddrOf)
-        for (auto &[Pl, V] : P.Places)
-          if (V != NullHandle && isPrefix(*AP, Pl.Path) && !(*AP == Pl.Path))
-            handOver(V, P);
+    if (const ThreadCreation *V = valueOf(A, P)) {
+      handOver(V, P);
+      continue;
     }
-    // The module's own code in another file: what it can reach.
-    if (!Kernel && Callee && !Callee->getBuiltinID())
+    std::optional<AccessPath> AP = accessPathOf(A);
+    if (!AP)
+      continue;
+    if (AddrOf)
+      invalidate(*AP, P);
+    // The module's own code, elsewhere, may stop what a structure it is
+    // given holds; the kernel's does not.
+    if (!Kernel || AddrOf)
       for (auto &[Pl, V] : P.Places)
-        if (V != NullHandle && Pl.Path.Persistent &&
-            otherFileMayReach(C, Pl.Path))
+        if (V != NullHandle && isPrefix(*AP, Pl.Path) && !(*AP == Pl.Path))
           handOver(V, P);
   }
+  // The module's own code in another file: what it can reach.
+  if (!Kernel && Callee && !Callee->getBuiltinID())
+    for (auto &[Pl, V] : P.Places)
+      if (V != NullHandle && Pl.Path.Persistent &&
+          otherFileMayReach(C, Pl.Path))
+        handOver(V, P);
 }
 
 bool Flow::assumeErr(const ThreadCreation *V, bool IsErr, PathState &P) {
