@@ -155,36 +155,57 @@ static bool underFlagTest(const KthreadModel &M, const FunctionDecl *FD,
   return false;
 }
 
-void MissingIsErrCheck::checkModel(const KthreadModel &M) {
-  const ASTContext &Ctx = M.context();
+namespace {
+
+/// What the check reports, found before anything is emitted.
+struct IsErrFindings {
+  std::vector<ErrPtrFacts::NullTest> NullTests;
+  /// The first unsafe use of each creation whose NULL test was not reported.
+  std::vector<ErrPtrFacts::UnsafeUse> UnsafeUses;
+  /// An ERR_PTR left in storage, and the use in another function that a
+  /// cleanup lets it reach.
+  struct Stale {
+    ErrPtrFacts::LeftInStorage Left;
+    ErrPtrFacts::GuardedUse Use;
+  };
+  std::vector<Stale> LeftInStorage;
+};
+
+/// The functions whose failure does not give up the object they fill in:
+/// callbacks (an ops table's start_streaming, an open) outside the call
+/// tree of init and probe. "The caller owns the unwind" does not hold
+/// there: the ERR_PTR stays for the next call and for the stop.
+std::set<const FunctionDecl *> outliveTheirFailure(const KthreadModel &M) {
+  const SourceManager &SM = M.context().getSourceManager();
+  std::set<const FunctionDecl *> StartTree, CallbackTree, Out;
+  for (const Lifecycle &L : findLifecycles(M))
+    StartTree.merge(reachable(M, L.Start, CalleeDepth));
+  for (const FunctionDecl *F : addressTakenFunctions(M.context()))
+    if (F->hasBody() && SM.isWrittenInMainFile(SM.getFileLoc(F->getLocation())))
+      CallbackTree.merge(reachable(M, F, CalleeDepth));
+  for (const FunctionDecl *F : CallbackTree)
+    if (!StartTree.count(F))
+      Out.insert(F);
+  return Out;
+}
+
+/// The wrong NULL tests and unsafe uses in the creating functions, and the
+/// ERR_PTRs they leave in storage (\p Left).
+void findInCreators(const KthreadModel &M, bool StrictStorage,
+                    IsErrFindings &F,
+                    std::vector<ErrPtrFacts::LeftInStorage> &Left) {
   std::set<const FunctionDecl *> Creators;
   for (const ThreadCreation &TC : M.creations())
     Creators.insert(TC.Enclosing);
   if (Creators.empty())
     return;
-  // "The caller owns the unwind" holds in the call tree of init and probe,
-  // whose failure gives the object up. A callback (an ops table's
-  // start_streaming, an open) that fails leaves the object to live on, with
-  // the ERR_PTR in it for the next call and for the stop.
-  std::set<const FunctionDecl *> StartTree, CallbackTree;
-  for (const Lifecycle &L : findLifecycles(M))
-    StartTree.merge(reachable(M, L.Start, CalleeDepth));
-  for (const FunctionDecl *F : addressTakenFunctions(M.context()))
-    if (F->hasBody() &&
-        Ctx.getSourceManager().isWrittenInMainFile(
-            Ctx.getSourceManager().getFileLoc(F->getLocation())))
-      CallbackTree.merge(reachable(M, F, CalleeDepth));
-  auto outlivesItsFailure = [&](const FunctionDecl *FD) {
-    return CallbackTree.count(FD) && !StartTree.count(FD);
-  };
-
-  std::vector<ErrPtrFacts::LeftInStorage> Left;
-  // Creations whose wrong NULL test was reported: the root cause, so their
+  std::set<const FunctionDecl *> Outliving = outliveTheirFailure(M);
+  // Creations whose wrong NULL test is reported: the root cause, so their
   // other symptoms are not reported again.
   std::set<const ThreadCreation *> NullTested;
   for (const FunctionDecl *FD : Creators) {
     const ErrPtrFacts &Facts =
-        creationFlow(M, FD, StrictStorage || outlivesItsFailure(FD));
+        creationFlow(M, FD, StrictStorage || Outliving.count(FD));
     std::set<const Expr *> Redundant = nullTestsBesideErrTests(FD);
     std::set<const Expr *> Seen;
     for (const ErrPtrFacts::NullTest &NT : Facts.NullTests) {
@@ -196,66 +217,27 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
           Redundant.count(NT.Tested->IgnoreParenImpCasts()))
         continue;
       NullTested.insert(NT.Creation);
-      {
-      auto D = NT.OneError
-                   ? diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
-                          "'%0' fails with more than one error code: this "
-                          "comparison with one of them lets the others go on "
-                          "as a task")
-                   : diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
-                          "'%0' returns ERR_PTR() on failure, never NULL: this "
-                          "test lets the error pointer go on as a task");
-      D << NT.Creation->ApiName;
-      std::optional<std::string> Tested = writtenText(NT.Tested, Ctx);
-      std::optional<std::string> Whole = writtenText(NT.Test, Ctx);
-      if (NT.Rewritable && Tested && Whole) {
-        std::string Fix = (NT.TrueMeansNull ? "IS_ERR(" : "!IS_ERR(") +
-                          *Tested + ")";
-        D << FixItHint::CreateReplacement(
-            Lexer::makeFileCharRange(
-                CharSourceRange::getTokenRange(NT.Test->getSourceRange()),
-                Ctx.getSourceManager(), Ctx.getLangOpts()),
-            Fix);
-      }
-      } // The warning is emitted here, before its note.
-      diag(NT.Creation->Loc, "'%0' called here; test its result with IS_ERR()",
-           DiagnosticIDs::Note)
-          << NT.Creation->ApiName;
+      F.NullTests.push_back(NT);
     }
     // One report per creation: the first unsafe use, unless a NULL test
     // (the root cause) was reported already.
     std::set<const ThreadCreation *> Reported = NullTested;
-    for (const ErrPtrFacts::UnsafeUse &U : Facts.UnsafeUses) {
-      if (!Reported.insert(U.Creation).second)
-        continue;
-      std::string Handle = handleText(U.Handle, Ctx);
-      if (!U.Callee.empty())
-        diag(fileLoc(U.Use->getBeginLoc(), Ctx),
-             "'%0' may be an ERR_PTR here: '%1' would use a failed '%2' as a "
-             "task")
-            << Handle << U.Callee << U.Creation->ApiName;
-      else
-        diag(fileLoc(U.Use->getBeginLoc(), Ctx),
-             "'%0' may be an ERR_PTR here: dereferencing a failed '%1' "
-             "oopses")
-            << Handle << U.Creation->ApiName;
-      diag(U.Creation->Loc,
-           "'%0' called here; test its result with IS_ERR() and return "
-           "PTR_ERR() first",
-           DiagnosticIDs::Note)
-          << U.Creation->ApiName;
-    }
+    for (const ErrPtrFacts::UnsafeUse &U : Facts.UnsafeUses)
+      if (Reported.insert(U.Creation).second)
+        F.UnsafeUses.push_back(U);
     for (const ErrPtrFacts::LeftInStorage &L : Facts.Left)
       if (!NullTested.count(L.Creation))
         Left.push_back(L);
   }
-  if (Left.empty())
-    return;
+}
 
-  // Error pointers left in storage matter where a cleanup lets them through:
-  // with a NULL test (`if (priv->task) kthread_stop(priv->task);`), or with
-  // no test of the handle at all; not when it first tests a flag that the
-  // creating function sets after the creation (ext4's `ext4_li_info = NULL`).
+/// Error pointers left in storage matter where a cleanup lets them through:
+/// with a NULL test (`if (priv->task) kthread_stop(priv->task);`), or with
+/// no test of the handle at all; not when it first tests a flag that the
+/// creating function sets after the creation (ext4's `ext4_li_info = NULL`).
+void findStaleUses(const KthreadModel &M, bool StrictStorage,
+                   const std::vector<ErrPtrFacts::LeftInStorage> &Left,
+                   IsErrFindings &F) {
   std::set<HandleKey> Keys;
   std::set<const FunctionDecl *> Readers;
   for (const auto &L : Left) {
@@ -274,28 +256,98 @@ void MissingIsErrCheck::checkModel(const KthreadModel &M) {
       if (ReportedKeys.count(G.Key))
         continue;
       for (const auto &L : Left) {
-        if (!(L.Key == G.Key))
-          continue;
-        if (!G.PastNullTest && !Cleanups.count(FD))
-          continue;
-        if (underFlagTest(M, FD, G.Use, placesAssignedAfter(M, *L.Creation, L.Key)))
+        if (!(L.Key == G.Key) || (!G.PastNullTest && !Cleanups.count(FD)) ||
+            underFlagTest(M, FD, G.Use,
+                          placesAssignedAfter(M, *L.Creation, L.Key)))
           continue;
         ReportedKeys.insert(G.Key);
-        std::string Place = L.Path.spelling();
-        std::string User = G.Callee.empty() ? std::string("a dereference") : G.Callee;
-        diag(fileLoc(L.Store->getBeginLoc(), Ctx),
-             "an ERR_PTR from a failed '%0' can stay in '%1' after this "
-             "function returns, and '%2' will use it as a task")
-            << L.Creation->ApiName << Place << User << G.PastNullTest;
-        diag(fileLoc(G.Use->getBeginLoc(), Ctx),
-             "the error pointer reaches '%0' here%select{, untested|, past a "
-             "NULL test}1; set '%2' to NULL when creation fails",
-             DiagnosticIDs::Note)
-            << User << G.PastNullTest << Place;
+        F.LeftInStorage.push_back({L, G});
         break;
       }
     }
   }
+}
+
+} // namespace
+
+void MissingIsErrCheck::checkModel(const KthreadModel &M) {
+  IsErrFindings F;
+  std::vector<ErrPtrFacts::LeftInStorage> Left;
+  findInCreators(M, StrictStorage, F, Left);
+  if (!Left.empty())
+    findStaleUses(M, StrictStorage, Left, F);
+  const ASTContext &Ctx = M.context();
+  for (const ErrPtrFacts::NullTest &NT : F.NullTests)
+    reportNullTest(NT, Ctx);
+  for (const ErrPtrFacts::UnsafeUse &U : F.UnsafeUses)
+    reportUnsafeUse(U, Ctx);
+  for (const IsErrFindings::Stale &S : F.LeftInStorage)
+    reportLeftInStorage(S.Left, S.Use, Ctx);
+}
+
+void MissingIsErrCheck::reportNullTest(const ErrPtrFacts::NullTest &NT,
+                                       const ASTContext &Ctx) {
+  {
+    auto D = NT.OneError
+                 ? diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
+                        "'%0' fails with more than one error code: this "
+                        "comparison with one of them lets the others go on "
+                        "as a task")
+                 : diag(fileLoc(NT.Test->getBeginLoc(), Ctx),
+                        "'%0' returns ERR_PTR() on failure, never NULL: this "
+                        "test lets the error pointer go on as a task");
+    D << NT.Creation->ApiName;
+    std::optional<std::string> Tested = writtenText(NT.Tested, Ctx);
+    std::optional<std::string> Whole = writtenText(NT.Test, Ctx);
+    if (NT.Rewritable && Tested && Whole) {
+      std::string Fix =
+          (NT.TrueMeansNull ? "IS_ERR(" : "!IS_ERR(") + *Tested + ")";
+      D << FixItHint::CreateReplacement(
+          Lexer::makeFileCharRange(
+              CharSourceRange::getTokenRange(NT.Test->getSourceRange()),
+              Ctx.getSourceManager(), Ctx.getLangOpts()),
+          Fix);
+    }
+  } // The warning is emitted here, before its note.
+  diag(NT.Creation->Loc, "'%0' called here; test its result with IS_ERR()",
+       DiagnosticIDs::Note)
+      << NT.Creation->ApiName;
+}
+
+void MissingIsErrCheck::reportUnsafeUse(const ErrPtrFacts::UnsafeUse &U,
+                                        const ASTContext &Ctx) {
+  std::string Handle = handleText(U.Handle, Ctx);
+  if (!U.Callee.empty())
+    diag(fileLoc(U.Use->getBeginLoc(), Ctx),
+         "'%0' may be an ERR_PTR here: '%1' would use a failed '%2' as a "
+         "task")
+        << Handle << U.Callee << U.Creation->ApiName;
+  else
+    diag(fileLoc(U.Use->getBeginLoc(), Ctx),
+         "'%0' may be an ERR_PTR here: dereferencing a failed '%1' "
+         "oopses")
+        << Handle << U.Creation->ApiName;
+  diag(U.Creation->Loc,
+       "'%0' called here; test its result with IS_ERR() and return "
+       "PTR_ERR() first",
+       DiagnosticIDs::Note)
+      << U.Creation->ApiName;
+}
+
+void MissingIsErrCheck::reportLeftInStorage(const ErrPtrFacts::LeftInStorage &L,
+                                            const ErrPtrFacts::GuardedUse &G,
+                                            const ASTContext &Ctx) {
+  std::string Place = L.Path.spelling();
+  std::string User = G.Callee.empty() ? std::string("a dereference") : G.Callee;
+  diag(fileLoc(L.Store->getBeginLoc(), Ctx),
+       "an ERR_PTR from a failed '%0' can stay in '%1' after this "
+       "function returns, and '%2' will use it as a task")
+      << L.Creation->ApiName << Place << User << G.PastNullTest;
+  diag(fileLoc(G.Use->getBeginLoc(), Ctx),
+       "the error pointer reaches '%0' here%select{, untested|, past a "
+       "NULL test}1; set '%2' to NULL when creation fails",
+       DiagnosticIDs::Note)
+      << User << G.PastNullTest << Place;
 }
 
 } // namespace clang::tidy::kthread

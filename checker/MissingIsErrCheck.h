@@ -3,6 +3,7 @@
 #ifndef KTHREAD_LINT_CHECKER_MISSINGISERRCHECK_H
 #define KTHREAD_LINT_CHECKER_MISSINGISERRCHECK_H
 
+#include "ErrPtrFlow.h"
 #include "KthreadCheck.h"
 
 namespace clang::tidy::kthread {
@@ -20,6 +21,12 @@ public:
   void checkModel(const KthreadModel &M) override;
 
 private:
+  void reportNullTest(const ErrPtrFacts::NullTest &NT, const ASTContext &Ctx);
+  void reportUnsafeUse(const ErrPtrFacts::UnsafeUse &U, const ASTContext &Ctx);
+  void reportLeftInStorage(const ErrPtrFacts::LeftInStorage &L,
+                           const ErrPtrFacts::GuardedUse &G,
+                           const ASTContext &Ctx);
+
   /// Also report an ERR_PTR left in a field by a function that returns the
   /// failure to its caller (off: remove and exit never run after a failed
   /// probe or init, so such a field is not read again).
