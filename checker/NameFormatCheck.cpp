@@ -290,6 +290,70 @@ const Expr *cpuArg(const CallExpr *Call) {
 
 } // namespace
 
+/// (a) A name that is not a literal used as the format itself.
+static void checkNameAsFormat(ClangTidyCheck &Check, const ThreadCreation &TC,
+                              SourceLocation Loc, const ASTContext &Ctx) {
+  std::string Name = writtenText(TC.NameArg, Ctx);
+  auto D = Check.diag(Loc, "thread name '%0' is used as the format string of "
+                           "'%1': a '%%' in it reads arguments that are not "
+                           "there")
+           << (Name.empty() ? std::string("name") : Name) << TC.ApiName;
+  if (std::optional<SourceLocation> At = insertionPoint(TC.NameArg, Ctx))
+    D << FixItHint::CreateInsertion(*At, "\"%s\", ");
+}
+
+/// (c) The cpu format takes exactly one int: the cpu number.
+static void checkCpuFormat(ClangTidyCheck &Check, const ThreadCreation &TC,
+                           const std::vector<Piece> &Pieces,
+                           llvm::StringRef Format, SourceLocation Loc) {
+  llvm::SmallVector<const Piece *, 2> Convs;
+  unsigned Stars = 0;
+  for (const Piece &P : Pieces)
+    if (P.IsConversion) {
+      Convs.push_back(&P);
+      Stars += P.WidthStar + P.PrecStar;
+    }
+  if (Convs.empty()) {
+    Check.diag(Loc,
+               "'%0' passes the cpu number to the name format, but '%1' "
+               "has no conversion for it: every cpu's thread gets the same "
+               "name")
+        << TC.ApiName << Format;
+  } else if (Convs.size() > 1 || Stars) {
+    Check.diag(Loc, "'%0' passes only the cpu number, but '%1' reads %2 "
+                    "arguments: the others are garbage in the name, or an oops "
+                    "on '%%s'")
+        << TC.ApiName << Format << unsigned(Convs.size() + Stars);
+  } else if (const Piece &P = *Convs.front();
+             !isIntConversion(P.Conv) ||
+             !(P.Length.empty() || P.Length == "h" || P.Length == "hh")) {
+    Check.diag(Loc, "'%0' passes the cpu number as an unsigned int, but '%1' "
+                    "formats it with '%2': the name comes out as garbage")
+        << TC.ApiName << Format << P.Spec;
+  }
+}
+
+/// (b) What comm keeps of the name.
+static void checkCommLength(ClangTidyCheck &Check, std::vector<Piece> &Pieces,
+                            llvm::ArrayRef<const Expr *> Args,
+                            SourceLocation Loc, const ASTContext &Ctx) {
+  resolve(Pieces, Args, Ctx);
+  NameInfo Info = describe(Pieces);
+  if (Info.MinLen <= CommLen)
+    return;
+  // "at least" while some conversion's length is not known.
+  bool IsFormat = llvm::any_of(Pieces, [](const Piece &P) { return !P.Exact; });
+  if (Info.Kept)
+    Check.diag(Loc,
+               "thread name '%0' is %select{%1|at least %1}2 characters "
+               "long, but comm keeps only 15: ps and /proc show it as '%3'")
+        << Info.Rendered << unsigned(Info.MinLen) << IsFormat << *Info.Kept;
+  else
+    Check.diag(Loc, "thread name '%0' is at least %1 characters long once "
+                    "formatted, but comm keeps only 15: the rest is lost")
+        << Info.Rendered << unsigned(Info.MinLen);
+}
+
 void NameFormatCheck::checkModel(const KthreadModel &M) {
   const ASTContext &Ctx = M.context();
   const SourceManager &SM = Ctx.getSourceManager();
@@ -307,79 +371,22 @@ void NameFormatCheck::checkModel(const KthreadModel &M) {
       continue;
     SourceLocation Loc = SM.getFileLoc(TC.NameArg->getBeginLoc());
     const StringLiteral *Lit = formatLiteral(TC.NameArg, Ctx);
-
-    // (a) A name that is not a literal used as the format itself.
     if (!Lit) {
-      if (!Printf || !TC.NameArgs.empty())
-        continue; // The cpu format is unchecked either way; args: the user's.
-      std::string Name = writtenText(TC.NameArg, Ctx);
-      auto D = diag(Loc, "thread name '%0' is used as the format string of "
-                         "'%1': a '%%' in it reads arguments that are not "
-                         "there")
-               << (Name.empty() ? std::string("name") : Name) << TC.ApiName;
-      if (std::optional<SourceLocation> At = insertionPoint(TC.NameArg, Ctx))
-        D << FixItHint::CreateInsertion(*At, "\"%s\", ");
+      // The cpu format is unchecked either way; with arguments, the
+      // format is the user's.
+      if (Printf && TC.NameArgs.empty())
+        checkNameAsFormat(*this, TC, Loc, Ctx);
       continue;
     }
-
     std::vector<Piece> Pieces = parseFormat(Lit->getString());
     llvm::SmallVector<const Expr *, 2> Args;
     if (Printf)
       Args.append(TC.NameArgs.begin(), TC.NameArgs.end());
     else
       Args.push_back(cpuArg(TC.Call));
-
-    // (c) The cpu format takes exactly one int: the cpu number.
-    if (CpuOnly) {
-      llvm::SmallVector<const Piece *, 2> Convs;
-      bool Star = false;
-      for (const Piece &P : Pieces)
-        if (P.IsConversion) {
-          Convs.push_back(&P);
-          Star |= P.WidthStar || P.PrecStar;
-        }
-      std::string Fmt = Lit->getString().str();
-      if (Convs.empty()) {
-        diag(Loc, "'%0' passes the cpu number to the name format, but '%1' "
-                  "has no conversion for it: every cpu's thread gets the same "
-                  "name")
-            << TC.ApiName << Fmt;
-      } else if (Convs.size() > 1 || Star) {
-        diag(Loc, "'%0' passes only the cpu number, but '%1' reads %2 "
-                  "arguments: the others are garbage in the name, or an oops "
-                  "on '%%s'")
-            << TC.ApiName << Fmt
-            << unsigned(Convs.size() + llvm::count_if(Convs, [](const Piece *P) {
-                          return P->WidthStar;
-                        }) + llvm::count_if(Convs, [](const Piece *P) {
-                          return P->PrecStar;
-                        }));
-      } else if (const Piece &P = *Convs.front();
-                 !isIntConversion(P.Conv) ||
-                 !(P.Length.empty() || P.Length == "h" || P.Length == "hh")) {
-        diag(Loc, "'%0' passes the cpu number as an unsigned int, but '%1' "
-                  "formats it with '%2': the name comes out as garbage")
-            << TC.ApiName << Fmt << P.Spec;
-      }
-    }
-
-    // (b) What comm keeps of the name.
-    resolve(Pieces, Args, Ctx);
-    NameInfo Info = describe(Pieces);
-    if (Info.MinLen <= CommLen)
-      continue;
-    // "at least" while some conversion's length is not known.
-    bool IsFormat = llvm::any_of(Pieces, [](const Piece &P) {
-      return !P.Exact;
-    });
-    if (Info.Kept)
-      diag(Loc, "thread name '%0' is %select{%1|at least %1}2 characters "
-                "long, but comm keeps only 15: ps and /proc show it as '%3'")
-          << Info.Rendered << unsigned(Info.MinLen) << IsFormat << *Info.Kept;
-    else
-      diag(Loc, "thread name '%0' is at least %1 characters long once "
-                "formatted, but comm keeps only 15: the rest is lost")
-          << Info.Rendered << unsigned(Info.MinLen);
+    if (CpuOnly)
+      checkCpuFormat(*this, TC, Pieces, Lit->getString(), Loc);
+    checkCommLength(*this, Pieces, Args, Loc, Ctx);
   }
 }
 
