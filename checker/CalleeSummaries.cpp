@@ -86,24 +86,29 @@ CalleeSummaries::CalleeSummaries(const KthreadModel &M) : M(M) {
   for (const HandleUse &U : M.uses())
     if (isStopOp(U.Op))
       OwnStops[U.Enclosing].push_back(&U);
-  CallGraph CG;
   const SourceManager &SM = M.context().getSourceManager();
   for (Decl *D : M.context().getTranslationUnitDecl()->decls())
     if (auto *FD = dyn_cast<FunctionDecl>(D))
       if (FD->doesThisDeclarationHaveABody() &&
           M.isModuleCode(SM.getExpansionLoc(FD->getLocation())))
-        CG.addToCallGraph(FD);
+        Graph.addToCallGraph(FD);
+}
+
+CalleeSummaries::~CalleeSummaries() = default;
+
+void CalleeSummaries::summariseFrom(CallGraphNode *N) const {
   // Callees first; each strongly connected component (recursion) is
   // iterated until its summaries stop growing: every fact only grows.
-  for (auto SCC = llvm::scc_begin(&CG); !SCC.isAtEnd(); ++SCC) {
+  for (auto SCC = llvm::scc_begin(N); !SCC.isAtEnd(); ++SCC) {
     std::vector<const FunctionDecl *> Members;
-    for (const CallGraphNode *N : *SCC)
-      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(N->getDecl()))
-        if (const FunctionDecl *Def = M.definitionOf(FD); Def && Def->hasBody())
+    for (const CallGraphNode *Node : *SCC)
+      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(Node->getDecl()))
+        if (const FunctionDecl *Def = M.definitionOf(FD);
+            Def && Def->hasBody() && !Summaries.count(Def))
           Members.push_back(Def);
     for (const FunctionDecl *FD : Members)
       Summaries.try_emplace(FD);
-    for (bool Changed = true; Changed;) {
+    for (bool Changed = !Members.empty(); Changed;) {
       Changed = false;
       for (const FunctionDecl *FD : Members) {
         FunctionSummary S = summarise(FD);
@@ -114,7 +119,6 @@ CalleeSummaries::CalleeSummaries(const KthreadModel &M) : M(M) {
         }
       }
     }
-    llvm::append_range(Order, Members);
   }
 }
 
@@ -125,6 +129,12 @@ const FunctionSummary &CalleeSummaries::of(const FunctionDecl *FD) const {
     return Empty;
   if (auto It = Summaries.find(FD); It != Summaries.end())
     return It->second;
+  // Only what the functions asked about reach is summarised.
+  if (CallGraphNode *N = Graph.getNode(FD->getCanonicalDecl())) {
+    summariseFrom(N);
+    if (auto It = Summaries.find(FD); It != Summaries.end())
+      return It->second;
+  }
   // A function outside the call graph: a header's inline function.
   if (!InProgress.insert(FD).second)
     return Empty;
@@ -361,14 +371,17 @@ llvm::json::Value CalleeSummaries::toJSON() const {
   llvm::json::Array Functions;
   const SourceManager &SM = M.context().getSourceManager();
   std::vector<const FunctionDecl *> Written;
-  for (const FunctionDecl *FD : Order)
-    if (SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
-      Written.push_back(FD);
+  for (const auto &[D, Node] : Graph)
+    if (const auto *FD = dyn_cast_or_null<FunctionDecl>(D))
+      if (const FunctionDecl *Def = M.definitionOf(FD);
+          Def && Def->hasBody() &&
+          SM.isInMainFile(SM.getExpansionLoc(Def->getLocation())))
+        Written.push_back(Def);
   llvm::sort(Written, [&](const FunctionDecl *A, const FunctionDecl *B) {
     return SM.isBeforeInTranslationUnit(A->getLocation(), B->getLocation());
   });
   for (const FunctionDecl *FD : Written)
-    Functions.push_back(kthread::toJSON(serialize(FD, Summaries.at(FD))));
+    Functions.push_back(kthread::toJSON(serialize(FD, of(FD))));
   return llvm::json::Object{{"functions", std::move(Functions)}};
 }
 

@@ -15,6 +15,7 @@
 #define KTHREAD_LINT_CHECKER_CALLEESUMMARIES_H
 
 #include "KthreadModel.h"
+#include "clang/Analysis/CallGraph.h"
 #include "llvm/Support/JSON.h"
 #include <map>
 #include <set>
@@ -52,6 +53,7 @@ class CalleeSummaries : public ModelFacet {
 public:
   static const char ID;
   explicit CalleeSummaries(const KthreadModel &M);
+  ~CalleeSummaries() override;
 
   /// The summary of \p FD with its callees; empty for a function without a
   /// body here.
@@ -66,6 +68,9 @@ public:
   llvm::json::Value toJSON() const;
 
 private:
+  /// Summarises everything \p N reaches that is not summarised yet,
+  /// callees first.
+  void summariseFrom(CallGraphNode *N) const;
   /// Computes the summary of \p FD from what it does itself and the
   /// summaries its callees have now.
   FunctionSummary summarise(const FunctionDecl *FD) const;
@@ -83,8 +88,9 @@ private:
   /// What each function reads and stops itself, from the model.
   std::map<const FunctionDecl *, std::set<HandleKey>> OwnReads;
   std::map<const FunctionDecl *, std::vector<const HandleUse *>> OwnStops;
-  /// Functions with a body in the module's files, callees first.
-  std::vector<const FunctionDecl *> Order;
+  /// The call graph of the functions with a body in the module's files.
+  /// Summaries are made for what the functions asked about reach.
+  CallGraph Graph;
   mutable std::map<const FunctionDecl *, FunctionSummary> Summaries;
   /// Functions outside the call graph (the kernel headers' inline
   /// functions) being summarised on demand: a recursive call adds nothing.
