@@ -35,9 +35,7 @@ bool sourcesOfLocal(const KthreadModel &M, const FunctionDecl *FD,
     return false;
   for (const Expr *Src : F.Sources) {
     const Expr *V = stripValue(Src);
-    if (V->isNullPointerConstant(FD->getASTContext(),
-                                 Expr::NPC_ValueDependentIsNotNull) !=
-        Expr::NPCK_NotNull)
+    if (isNullConstant(V, FD->getASTContext()))
       continue;
     // A thread it creates itself is not one it is handed.
     if (M.creationAt(Src->IgnoreParenCasts()) ||

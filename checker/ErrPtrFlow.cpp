@@ -157,18 +157,6 @@ static const VarDecl *varOf(const Expr *E) {
   return nullptr;
 }
 
-/// For `x == NULL`, `0 != x`, ...: x; else null.
-static const Expr *comparedWithNull(const BinaryOperator *BO, ASTContext &Ctx) {
-  const Expr *L = BO->getLHS(), *R = BO->getRHS();
-  auto IsNull = [&](const Expr *X) {
-    return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
-           Expr::NPCK_NotNull;
-  };
-  if (IsNull(L))
-    std::swap(L, R);
-  return IsNull(R) ? L : nullptr;
-}
-
 /// `t == ERR_PTR(-ENOMEM)`: the side compared with one error value.
 static const Expr *comparedWithOneError(const BinaryOperator *BO) {
   const Expr *L = BO->getLHS(), *R = BO->getRHS();
@@ -201,12 +189,6 @@ static bool freesItsArguments(const CallExpr *C) {
           if (isa<ParmVarDecl>(DRE->getDecl()))
             return true;
   return false;
-}
-
-static bool isPrefix(const AccessPath &P, const AccessPath &Of) {
-  if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
-    return false;
-  return std::equal(P.Fields.begin(), P.Fields.end(), Of.Fields.begin());
 }
 
 class Analysis {
@@ -346,24 +328,13 @@ void Analysis::start(State &S, ValueId V) {
       B.Flags = (B.Flags & ~unsigned(MayBeValid)) | ValidStarted;
 }
 
-/// Calls that take a handle without starting the thread or keeping it.
-static bool keepsThreadAsleep(llvm::StringRef Name) {
-  const CallEffects &E = effectsOf(Name);
-  if (E.Op)
-    return *E.Op == HandleOp::Bind || *E.Op == HandleOp::GetRef ||
-           *E.Op == HandleOp::PutRef;
-  // Queueing work on a worker whose task sleeps does not run it.
-  return E.has(effect::LeavesTaskAlone | effect::QueuesWork |
-               effect::ErrAccessor);
-}
-
 void Analysis::assign(const std::optional<AccessPath> &To, const Expr *From,
                       const Stmt *Store, State &S) {
   if (!To)
     return;
   std::optional<Tracked> V = From ? valueOf(From, S) : std::nullopt;
   for (auto It = S.Bound.begin(); It != S.Bound.end();)
-    if (isPrefix(*To, It->first))
+    if (To->isPrefixOf(It->first))
       It = S.Bound.erase(It);
     else
       ++It;
@@ -533,7 +504,7 @@ void Analysis::handToReaders(const CallExpr *C, State &S) {
       return true;
     for (const Expr *Arg : C->arguments())
       if (std::optional<AccessPath> Obj = objectOfArg(Arg)) {
-        if (isPrefix(*Obj, P) && !(P == *Obj))
+        if (Obj->isPrefixOf(P) && !(P == *Obj))
           return true;
         // An object that leads to the holder: dm-delay's `goto bad;
         // ... bad: delay_dtr(ti);` with `ti->private = dc`.
@@ -558,7 +529,7 @@ void Analysis::freeHolders(const CallExpr *C, State &S) {
     if (!Obj)
       continue;
     for (auto It = S.Bound.begin(); It != S.Bound.end();) {
-      if (It->first.Persistent && isPrefix(*Obj, It->first) &&
+      if (It->first.Persistent && Obj->isPrefixOf(It->first) &&
           !(It->first == *Obj) && !(It->second.Flags & HandedToReader))
         It = S.Bound.erase(It);
       else
@@ -589,7 +560,7 @@ void Analysis::call(const CallExpr *C, State &S, ErrPtrFacts *Out) {
   for (unsigned I = 0; I < C->getNumArgs() && I < FormatArg; ++I) {
     use(C->getArg(I), C, Name, S, Out);
     // Woken, parked, stopped, or handed to code we cannot follow.
-    if (!keepsThreadAsleep(Name))
+    if (!leavesHandleAlone(Name))
       if (std::optional<Tracked> V = valueOf(C->getArg(I), S))
         start(S, V->V);
     // wake_up_process(worker->task) wakes the worker.

@@ -193,6 +193,19 @@ inline bool isBranchHint(llvm::StringRef Name) {
   return effectsOf(Name).has(effect::BranchHint);
 }
 
+/// Whether a call that is passed a handle leaves the thread as it was:
+/// neither starts, stops nor keeps it. It reads or tunes the task, tests or
+/// decodes an error pointer, binds the thread, takes or drops a reference,
+/// or queues work on a worker (the work waits for the worker's thread).
+inline bool leavesHandleAlone(llvm::StringRef Name) {
+  const CallEffects &E = effectsOf(Name);
+  if (E.Op)
+    return *E.Op == HandleOp::Bind || *E.Op == HandleOp::GetRef ||
+           *E.Op == HandleOp::PutRef;
+  return E.has(effect::LeavesTaskAlone | effect::QueuesWork |
+               effect::ErrAccessor);
+}
+
 /// The creation functions and macros of kind \p Kind.
 llvm::SmallVector<llvm::StringRef, 2> creationNames(CreationKind Kind);
 

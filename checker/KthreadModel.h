@@ -49,6 +49,14 @@ struct AccessPath {
   }
   /// `priv->task` or `t`, for messages.
   std::string spelling() const;
+  /// `priv` is a prefix of `priv->task` (and of itself).
+  bool isPrefixOf(const AccessPath &Of) const {
+    return Base == Of.Base && Fields.size() <= Of.Fields.size() &&
+           std::equal(Fields.begin(), Fields.end(), Of.Fields.begin());
+  }
+  bool overlaps(const AccessPath &O) const {
+    return isPrefixOf(O) || O.isPrefixOf(*this);
+  }
 };
 
 /// The place an lvalue expression names, looking through parentheses and
@@ -89,6 +97,22 @@ const Expr *unwrapCondition(const Expr *E, bool &Negated);
 /// The condition a two-way branch at the end of \p B tests: for
 /// `if (a || b)` the block of `b` branches on `b`, not on the whole `||`.
 const Expr *branchCondition(const CFGBlock &B);
+
+/// NULL, 0, `(void *)0`: a null pointer constant.
+inline bool isNullConstant(const Expr *E, const ASTContext &Ctx) {
+  return E->isNullPointerConstant(const_cast<ASTContext &>(Ctx),
+                                  Expr::NPC_ValueDependentIsNotNull) !=
+         Expr::NPCK_NotNull;
+}
+
+/// For `x == NULL`, `0 != x`, ...: x; else null.
+inline const Expr *comparedWithNull(const BinaryOperator *BO,
+                                    const ASTContext &Ctx) {
+  const Expr *L = BO->getLHS(), *R = BO->getRHS();
+  if (isNullConstant(L, Ctx))
+    std::swap(L, R);
+  return isNullConstant(R, Ctx) ? L : nullptr;
+}
 
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).

@@ -11,14 +11,6 @@
 namespace clang::tidy::kthread {
 namespace {
 
-/// Kernel functions that take a task without keeping, starting or stopping
-/// it: the thread stays ours.
-bool leavesThreadAlone(llvm::StringRef Name) {
-  const CallEffects &E = effectsOf(Name);
-  return E.has(effect::ErrAccessor | effect::LeavesTaskAlone) ||
-         E.Op == HandleOp::Bind;
-}
-
 /// Declared in a kernel header (`include/linux/...`), not by the module:
 /// such a function does not stop a module's thread it is not handed.
 bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM) {
@@ -27,16 +19,6 @@ bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM) {
   if (Loc.isInvalid() || SM.isWrittenInMainFile(Loc))
     return false;
   return SM.getFilename(Loc).contains("/include/");
-}
-
-bool isPrefix(const AccessPath &P, const AccessPath &Of) {
-  if (P.Base != Of.Base || P.Fields.size() > Of.Fields.size())
-    return false;
-  return std::equal(P.Fields.begin(), P.Fields.end(), Of.Fields.begin());
-}
-
-bool overlaps(const AccessPath &A, const AccessPath &B) {
-  return isPrefix(A, B) || isPrefix(B, A);
 }
 
 bool isIntegerLocal(const VarDecl *VD) {
@@ -302,7 +284,7 @@ std::optional<IntFact> Flow::intFactOf(const Expr *RHS,
 void Flow::invalidate(const AccessPath &Q, PathState &P) {
   for (auto It = P.Conds.begin(); It != P.Conds.end();) {
     bool Hit = llvm::any_of(Conds[It->first].Atoms, [&](const AccessPath &A) {
-      return overlaps(A, Q);
+      return A.overlaps(Q);
     });
     It = Hit ? P.Conds.erase(It) : std::next(It);
   }
@@ -354,16 +336,13 @@ void Flow::assign(const Expr *LHS, const Expr *RHS, PathState &P) {
     Fact = intFactOf(RHS, P);
   for (auto It = P.Places.begin(); It != P.Places.end();) {
     bool Overwritten = To->ArrayElement ? It->first == *ToPlace
-                                        : isPrefix(*To, It->first.Path);
+                                        : To->isPrefixOf(It->first.Path);
     It = Overwritten ? P.Places.erase(It) : std::next(It);
   }
   invalidate(*To, P);
   if (V)
     P.Places[*ToPlace] = V;
-  else if (RHS && RHS->isNullPointerConstant(
-                      Ctx, Expr::NPC_ValueDependentIsNotNull) !=
-                      Expr::NPCK_NotNull &&
-           LHS->getType()->isPointerType())
+  else if (RHS && isNullConstant(RHS, Ctx) && LHS->getType()->isPointerType())
     P.Places[*ToPlace] = NullHandle;
   if (Fact) {
     P.Ints[To->Base] = *Fact;
@@ -389,7 +368,7 @@ void Flow::call(const CallExpr *C, PathState &P) {
     return;
   }
   llvm::StringRef Name = calleeName(C);
-  if (isBranchHint(Name) || leavesThreadAlone(Name))
+  if (isBranchHint(Name) || leavesHandleAlone(Name))
     return;
   if (std::optional<HandleOp> Op = lookupHandleOp(Name)) {
     const ThreadCreation *V = C->getNumArgs() ? valueOf(C->getArg(0), P) : nullptr;
@@ -494,7 +473,7 @@ void Flow::callElsewhere(const CallExpr *C, const FunctionDecl *Callee,
     // given holds; the kernel's does not.
     if (!Kernel || AddrOf)
       for (auto &[Pl, V] : P.Places)
-        if (V != NullHandle && isPrefix(*AP, Pl.Path) && !(*AP == Pl.Path))
+        if (V != NullHandle && AP->isPrefixOf(Pl.Path) && !(*AP == Pl.Path))
           handOver(V, P);
   }
   // The module's own code in another file: what it can reach.
@@ -564,10 +543,7 @@ bool Flow::assume(const Expr *E, bool Value, PathState &P, int Depth) {
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     const Expr *L = BO->getLHS(), *R = BO->getRHS();
-    auto IsZero = [&](const Expr *X) {
-      return X->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
-             Expr::NPCK_NotNull;
-    };
+    auto IsZero = [&](const Expr *X) { return isNullConstant(X, Ctx); };
     if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
       if (IsZero(L))
         std::swap(L, R);
@@ -895,7 +871,7 @@ bool otherFileMayStop(const KthreadModel &M, const CallExpr *C,
                       const AccessPath &P) {
   const FunctionDecl *Callee = C->getDirectCallee();
   if (!Callee || Callee->getBuiltinID() || lookupHandleOp(calleeName(C)) ||
-      lookupCreationApi(calleeName(C)) || leavesThreadAlone(calleeName(C)))
+      lookupCreationApi(calleeName(C)) || leavesHandleAlone(calleeName(C)))
     return false;
   const FunctionDecl *Def = M.definitionOf(Callee);
   if ((Def && Def->hasBody()) ||

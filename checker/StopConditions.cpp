@@ -214,16 +214,8 @@ static std::optional<bool> nullBranch(const KthreadModel &M, const Expr *Cond,
     if (!BO->isEqualityOp())
       return std::nullopt;
     TrueMeansNull = BO->getOpcode() == BO_EQ;
-    auto IsNull = [&](const Expr *E) {
-      return E->isNullPointerConstant(M.context(),
-                                      Expr::NPC_ValueDependentIsNotNull) !=
-             Expr::NPCK_NotNull;
-    };
-    if (IsNull(BO->getRHS()))
-      Cond = BO->getLHS();
-    else if (IsNull(BO->getLHS()))
-      Cond = BO->getRHS();
-    else
+    Cond = comparedWithNull(BO, M.context());
+    if (!Cond)
       return std::nullopt; // `p == q` is no NULL test.
   }
   const auto *DRE = dyn_cast<DeclRefExpr>(Cond->IgnoreParenCasts());
