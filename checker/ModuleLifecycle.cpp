@@ -70,8 +70,10 @@ void findDrivers(const InitListExpr *ILE, const VarDecl *VD,
     if (I >= ILE->getNumInits())
       break;
     const Expr *Init = ILE->getInit(I++);
+    // The first probe field set wins: 6.1's struct i2c_driver has .probe
+    // and, later, .probe_new, which a driver setting .probe leaves null.
     if (isProbeField(FD->getName()))
-      Probe = functionRef(Init);
+      Probe = Probe ? Probe : functionRef(Init);
     else if (isRemoveField(FD->getName()))
       Remove = Remove ? Remove : functionRef(Init);
     else

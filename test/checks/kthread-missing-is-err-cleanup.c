@@ -372,3 +372,40 @@ static const struct stream_ok_ops good_ops = {
 	.start = good_start_streaming,
 	.stop = good_stop_streaming,
 };
+
+//===--- Silent: .probe followed by a probe field left unset -------------===//
+
+// 6.1's struct i2c_driver has both .probe and .probe_new (sgp30): a driver
+// that sets only .probe still has a probe, and its failure still gives the
+// object up, so remove never sees the ERR_PTR.
+
+struct two_probes_driver {
+	int (*probe)(struct platform_device *pdev);
+	void (*remove)(struct platform_device *pdev);
+	int (*probe_new)(struct platform_device *pdev);
+};
+
+struct two_probes_priv {
+	struct task_struct *task;
+};
+
+static struct two_probes_priv two_probes_data;
+
+static int two_probes_probe(struct platform_device *pdev)
+{
+	two_probes_data.task = kthread_run(worker_fn, &two_probes_data, "two-probes");
+	if (IS_ERR(two_probes_data.task))
+		return PTR_ERR(two_probes_data.task);
+	return 0;
+}
+
+static void two_probes_remove(struct platform_device *pdev)
+{
+	if (two_probes_data.task)
+		kthread_stop(two_probes_data.task);
+}
+
+static struct two_probes_driver two_probes = {
+	.probe = two_probes_probe,
+	.remove = two_probes_remove,
+};
