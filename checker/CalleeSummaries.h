@@ -59,6 +59,9 @@ public:
   /// body here.
   const FunctionSummary &of(const FunctionDecl *FD) const;
 
+  /// The call graph of the functions with a body in the module's files.
+  const CallGraph &callGraph() const { return Graph; }
+
   /// How \p E reports that a signal interrupted a sleep: see the free
   /// function signalResultOf().
   SignalResult signalResultOf(const Expr *E) const;

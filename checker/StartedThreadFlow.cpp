@@ -785,15 +785,9 @@ const char StartSummaries::ID = 0;
 StartSummaries::StartSummaries(const KthreadModel &M) : M(M) {
   if (M.creations().empty())
     return;
-  // The graph of the translation unit's own functions: a header's inline
-  // functions start no thread of the module and would cost the most.
-  CallGraph CG;
-  const SourceManager &SM = M.context().getSourceManager();
-  for (Decl *D : M.context().getTranslationUnitDecl()->decls())
-    if (auto *FD = dyn_cast<FunctionDecl>(D))
-      if (FD->doesThisDeclarationHaveABody() &&
-          SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
-        CG.addToCallGraph(FD);
+  // The call graph of the module's own functions (a kernel header's inline
+  // functions start no thread of the module).
+  const CallGraph &CG = M.facet<CalleeSummaries>().callGraph();
   // Callers of each function, then everything that reaches a creation.
   std::map<const FunctionDecl *, std::vector<const FunctionDecl *>> Callers;
   for (const auto &[D, Node] : CG) {
