@@ -740,3 +740,43 @@ static struct platform_driver host_driver = {
 	.probe = host_probe,
 	.remove = host_remove,
 };
+
+//===--- Stopped five calls below remove (callee summaries, no depth) -----===//
+
+struct deep_priv {
+	struct task_struct *task;
+};
+
+static void deep_stop(struct task_struct *t)
+{
+	kthread_stop(t);
+}
+
+static void deep_teardown_4(struct deep_priv *p) { deep_stop(p->task); }
+static void deep_teardown_3(struct deep_priv *p) { deep_teardown_4(p); }
+static void deep_teardown_2(struct deep_priv *p) { deep_teardown_3(p); }
+static void deep_teardown_1(struct deep_priv *p) { deep_teardown_2(p); }
+
+static int deep_probe(struct platform_device *pdev)
+{
+	struct deep_priv *p = devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	p->task = kthread_run(loop_fn, p, "deep");
+	if (IS_ERR(p->task))
+		return PTR_ERR(p->task);
+	platform_set_drvdata(pdev, p);
+	return 0;
+}
+
+static int deep_remove(struct platform_device *pdev)
+{
+	deep_teardown_1(platform_get_drvdata(pdev));
+	return 0;
+}
+
+static struct platform_driver deep_driver = {
+	.probe = deep_probe,
+	.remove = deep_remove,
+};
