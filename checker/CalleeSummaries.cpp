@@ -322,9 +322,8 @@ SerializedSummary serialize(const FunctionDecl *FD, const FunctionSummary &S) {
   Out.Function = FD->getName().str();
   Out.External = FD->isExternallyVisible();
   // A key without a name (a local's source we cannot spell) is one another
-  // file cannot match: say so rather than drop it.
-  bool Unnamed = false;
-  auto Names = [&Unnamed](const std::set<HandleKey> &Keys) {
+  // file cannot match: a stop of it is an unresolved stop, not none.
+  auto Names = [](const std::set<HandleKey> &Keys, bool &Unnamed) {
     std::vector<std::string> V;
     for (const HandleKey &K : Keys) {
       std::string N = handleKeyName(K);
@@ -336,9 +335,10 @@ SerializedSummary serialize(const FunctionDecl *FD, const FunctionSummary &S) {
     V.erase(std::unique(V.begin(), V.end()), V.end());
     return V;
   };
-  Out.Stops = Names(S.Stops);
-  Out.StopsUnresolved = S.StopsUnresolved || Unnamed;
-  Out.Reads = Names(S.Reads);
+  bool UnnamedStop = false, UnnamedRead = false;
+  Out.Stops = Names(S.Stops, UnnamedStop);
+  Out.StopsUnresolved = S.StopsUnresolved || UnnamedStop;
+  Out.Reads = Names(S.Reads, UnnamedRead);
   Out.StopsParams.assign(S.StopsParams.begin(), S.StopsParams.end());
   Out.TestsStop = S.TestsStop;
   Out.InterruptedIfNonZero = S.OnSignal == SignalResult::NonZero;

@@ -125,8 +125,7 @@ llvm::SmallPtrSet<const VarDecl *, 4> nonNullData(const KthreadModel &M,
       if (Value && varOf(Value) == Data)
         Copies.insert(VD);
       else if (!Value || VD == Data ||
-               !Value->isNullPointerConstant(
-                   const_cast<ASTContext &>(*Ctx), Expr::NPC_ValueDependentIsNotNull))
+               !isNullConstant(Value, *Ctx))
         Other.insert(VD);
     }
     bool VisitVarDecl(VarDecl *VD) {

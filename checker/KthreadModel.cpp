@@ -358,7 +358,7 @@ private:
     if (!VD->hasLocalStorage() || !isHandleType(VD->getType()) ||
         VD->getType()->isArrayType())
       return;
-    if (Value->isNullPointerConstant(M.Ctx, Expr::NPC_ValueDependentIsNotNull))
+    if (isNullConstant(Value, M.Ctx))
       return;
     HandleKey From;
     std::optional<AccessPath> P = accessPathOf(Value);
