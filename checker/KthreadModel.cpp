@@ -28,6 +28,16 @@ static bool isGlobalStorage(const VarDecl *VD) {
   return VD->hasGlobalStorage();
 }
 
+bool workerCreationSleeps(const ASTContext &Ctx) {
+  for (llvm::StringRef Name : creationNames(CreationKind::RunWorker)) {
+    const IdentifierInfo &II = Ctx.Idents.get(Name);
+    if (!Ctx.getTranslationUnitDecl()->lookup(&II).empty() ||
+        II.hasMacroDefinition())
+      return true;
+  }
+  return false;
+}
+
 std::optional<AccessPath> accessPathOf(const Expr *E) {
   if (!E)
     return std::nullopt;

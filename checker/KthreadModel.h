@@ -114,6 +114,10 @@ inline const Expr *comparedWithNull(const BinaryOperator *BO,
   return isNullConstant(R, Ctx) ? L : nullptr;
 }
 
+/// Whether kthread_create_worker() leaves the worker's task asleep: kernels
+/// that declare kthread_run_worker() (v6.14, and trees that backport it).
+bool workerCreationSleeps(const ASTContext &Ctx);
+
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).
 const Expr *stripValue(const Expr *E);

@@ -11,7 +11,7 @@
 #include "LeakedThreadCheck.h"
 #include "CalleeSummaries.h"
 #include "ModuleLifecycle.h"
-#include "StartedThreadFlow.h"
+#include "HandleLifecycle.h"
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -164,7 +164,7 @@ private:
   const StartedThreadFacts &factsOf(const FunctionDecl *F) {
     auto It = FlowCache.find(F);
     if (It == FlowCache.end())
-      It = FlowCache.emplace(F, analyzeStartedThreads(M, F)).first;
+      It = FlowCache.emplace(F, startedThreadsOf(M, F)).first;
     return It->second;
   }
 

@@ -1,7 +1,7 @@
 //===--- MissingIsErrCheck.cpp - kthread-lint -----------------------------===//
 
 #include "MissingIsErrCheck.h"
-#include "ErrPtrFlow.h"
+#include "HandleLifecycle.h"
 #include "ModuleLifecycle.h"
 #include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -251,7 +251,7 @@ void findStaleUses(const KthreadModel &M, bool StrictStorage,
   // the start registers only on success may never see the error pointer).
   const std::set<const FunctionDecl *> Cleanups = cleanupFunctions(M, CalleeDepth);
   for (const FunctionDecl *FD : Readers) {
-    ErrPtrFacts Facts = analyzeErrPtrFlow(M, FD, Keys, StrictStorage);
+    ErrPtrFacts Facts = errPtrFactsOf(M, FD, Keys, StrictStorage);
     for (const ErrPtrFacts::GuardedUse &G : Facts.GuardedUses) {
       if (ReportedKeys.count(G.Key))
         continue;

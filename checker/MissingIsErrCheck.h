@@ -3,7 +3,7 @@
 #ifndef KTHREAD_LINT_CHECKER_MISSINGISERRCHECK_H
 #define KTHREAD_LINT_CHECKER_MISSINGISERRCHECK_H
 
-#include "ErrPtrFlow.h"
+#include "HandleLifecycle.h"
 #include "KthreadCheck.h"
 
 namespace clang::tidy::kthread {

@@ -1,7 +1,7 @@
 //===--- NeverWokenCheck.cpp - kthread-lint -------------------------------===//
 
 #include "NeverWokenCheck.h"
-#include "ErrPtrFlow.h"
+#include "HandleLifecycle.h"
 #include <map>
 
 namespace clang::tidy::kthread {
@@ -24,20 +24,8 @@ static bool startsThread(HandleOp Op) {
          Op == HandleOp::Unpark || isStopOp(Op);
 }
 
-/// Kernels that have kthread_run_worker() no longer wake the worker's task
-/// in kthread_create_worker().
-static bool hasRunWorker(const ASTContext &Ctx) {
-  for (llvm::StringRef Name : creationNames(CreationKind::RunWorker)) {
-    const IdentifierInfo &II = Ctx.Idents.get(Name);
-    if (!Ctx.getTranslationUnitDecl()->lookup(&II).empty() ||
-        II.hasMacroDefinition())
-      return true;
-  }
-  return false;
-}
-
 void NeverWokenCheck::checkModel(const KthreadModel &M) {
-  bool Workers = CheckWorkers && hasRunWorker(M.context());
+  bool Workers = CheckWorkers && workerCreationSleeps(M.context());
   std::map<const FunctionDecl *, std::vector<const ThreadCreation *>> ByFn;
   for (const ThreadCreation &TC : M.creations()) {
     bool Sleeps = TC.Api.Kind == CreationKind::Create ||

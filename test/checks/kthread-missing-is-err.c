@@ -585,3 +585,25 @@ int suppressed(void)
 		return -ENOMEM;
 	return 0;
 }
+
+/* msp3400's probe: a function pointer set NULL, then chosen on some paths;
+   the branch that starts the thread is feasible, and so is its NULL test. */
+int bad_null_test_under_chosen_fn(int mode)
+{
+	int (*thread_func)(void *data) = NULL;
+	struct task_struct *t;
+
+	switch (mode) {
+	case 1:
+		thread_func = worker_fn;
+		break;
+	}
+	if (thread_func) {
+		t = kthread_run(thread_func, NULL, "kt-chosen");
+		if (t == NULL)
+		// CHECK-MESSAGES: :[[@LINE-1]]:7: warning: 'kthread_run' returns ERR_PTR() on failure, never NULL
+			return -ENOMEM;
+		kthread_stop(t);
+	}
+	return 0;
+}

@@ -1,14 +1,13 @@
 //===--- HandleFlowTest.cpp - kthread-lint unit tests ---------------------===//
 //
-// The two handle analyses on annotated snippets: where a creation result may
-// still be an ERR_PTR (ErrPtrFlow), and which threads are running at each
-// return of a start function (StartedThreadFlow).
+// The handle-lifecycle analysis on annotated snippets, in its two views:
+// where a creation result may still be an ERR_PTR (joined), and which
+// threads are running at each return of a start function (path by path).
 //
 //===----------------------------------------------------------------------===//
 
-#include "ErrPtrFlow.h"
+#include "HandleLifecycle.h"
 #include "KthreadModel.h"
-#include "StartedThreadFlow.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Frontend/ASTUnit.h"
@@ -25,7 +24,7 @@ namespace {
 using kthread_test::function;
 using kthread_test::parse;
 
-TEST(ErrPtrFlow, ANullTestOfACreationResultIsFound) {
+TEST(HandleLifecycleJoined, ANullTestOfACreationResultIsFound) {
   auto AST = parse(R"(
     static int fn(void *d) { return 0; }
     int start(void) {
@@ -45,7 +44,7 @@ TEST(ErrPtrFlow, ANullTestOfACreationResultIsFound) {
   EXPECT_FALSE(F.NullTests[0].OneError);
 }
 
-TEST(ErrPtrFlow, IsErrExcludesTheFailureBeforeAUse) {
+TEST(HandleLifecycleJoined, IsErrExcludesTheFailureBeforeAUse) {
   auto AST = parse(R"(
     static int fn(void *d) { return 0; }
     int checked(void) {
@@ -70,7 +69,7 @@ TEST(ErrPtrFlow, IsErrExcludesTheFailureBeforeAUse) {
   EXPECT_EQ(U.UnsafeUses[0].Callee, "wake_up_process");
 }
 
-TEST(ErrPtrFlow, ALocalHoldingTheTestRefinesLikeTheTest) {
+TEST(HandleLifecycleJoined, ALocalHoldingTheTestRefinesLikeTheTest) {
   auto AST = parse(R"(
     static int fn(void *d) { return 0; }
     int start(void) {
@@ -90,7 +89,7 @@ TEST(ErrPtrFlow, ALocalHoldingTheTestRefinesLikeTheTest) {
   EXPECT_TRUE(F.NotStartedAtExit.empty());
 }
 
-TEST(StartedThreadFlow, RunningAtAnErrorReturnAfterTheStart) {
+TEST(HandleLifecyclePaths, RunningAtAnErrorReturnAfterTheStart) {
   auto AST = parse(R"(
     static int fn(void *d) { while (!kthread_should_stop()) msleep(1); return 0; }
     struct priv { struct task_struct *t; };
@@ -107,7 +106,7 @@ TEST(StartedThreadFlow, RunningAtAnErrorReturnAfterTheStart) {
   ASSERT_TRUE(AST);
   ASTContext &Ctx = AST->getASTContext();
   KthreadModel M(Ctx, {});
-  StartedThreadFacts F = analyzeStartedThreads(M, function(Ctx, "probe"));
+  StartedThreadFacts F = startedThreadsOf(M, function(Ctx, "probe"));
   ASSERT_TRUE(F.Complete);
   unsigned Errors = 0, Successes = 0;
   for (const StartedThreadFacts::RunningAtReturn &R : F.Running) {
@@ -120,7 +119,7 @@ TEST(StartedThreadFlow, RunningAtAnErrorReturnAfterTheStart) {
   EXPECT_EQ(Successes, 1u);
 }
 
-TEST(StartedThreadFlow, AStopOnTheErrorPathEndsIt) {
+TEST(HandleLifecyclePaths, AStopOnTheErrorPathEndsIt) {
   auto AST = parse(R"(
     static int fn(void *d) { while (!kthread_should_stop()) msleep(1); return 0; }
     struct priv { struct task_struct *t; };
@@ -142,10 +141,107 @@ TEST(StartedThreadFlow, AStopOnTheErrorPathEndsIt) {
   ASSERT_TRUE(AST);
   ASTContext &Ctx = AST->getASTContext();
   KthreadModel M(Ctx, {});
-  StartedThreadFacts F = analyzeStartedThreads(M, function(Ctx, "probe"));
+  StartedThreadFacts F = startedThreadsOf(M, function(Ctx, "probe"));
   ASSERT_TRUE(F.Complete);
   for (const StartedThreadFacts::RunningAtReturn &R : F.Running)
     EXPECT_NE(R.Kind, ReturnKind::Error);
+}
+
+TEST(HandleLifecycleJoined, ANullPlaceChosenOnSomePathsKeepsBothBranches) {
+  // msp3400's probe: the branch that starts the thread is feasible although
+  // the function pointer was NULL on one path into it.
+  auto AST = parse(R"(
+    static int fn(void *d) { return 0; }
+    int start(int mode) {
+      int (*f)(void *) = NULL;
+      struct task_struct *t;
+      switch (mode) { case 1: f = fn; break; }
+      if (f) {
+        t = kthread_run(f, NULL, "x");
+        if (t == NULL)
+          return -ENOMEM;
+      }
+      return 0;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  const ErrPtrFacts &F = creationFlow(M, function(Ctx, "start"));
+  ASSERT_TRUE(F.Complete);
+  EXPECT_EQ(F.NullTests.size(), 1u);
+}
+
+TEST(HandleLifecycleJoined, AStopCountsAsAStart) {
+  auto AST = parse(R"(
+    static int fn(void *d) { return 0; }
+    int start(void) {
+      struct task_struct *t = kthread_create(fn, NULL, "x");
+      if (IS_ERR(t))
+        return PTR_ERR(t);
+      kthread_stop(t);
+      return 0;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  const ErrPtrFacts &F = creationFlow(M, function(Ctx, "start"));
+  EXPECT_TRUE(F.NotStartedAtExit.empty());
+  EXPECT_TRUE(F.UnsafeUses.empty());
+}
+
+TEST(HandleLifecyclePaths, CreatedAndStoppedOnEveryPathIsNotRunning) {
+  auto AST = parse(R"(
+    static int fn(void *d) { while (!kthread_should_stop()) msleep(1); return 0; }
+    int hw(void);
+    int probe(void) {
+      struct task_struct *t = kthread_run(fn, NULL, "x");
+      if (IS_ERR(t))
+        return PTR_ERR(t);
+      if (hw()) {
+        kthread_stop(t);
+        return -ENOMEM;
+      }
+      kthread_stop(t);
+      return 0;
+    }
+  )");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  KthreadModel M(Ctx, {});
+  StartedThreadFacts F = startedThreadsOf(M, function(Ctx, "probe"));
+  ASSERT_TRUE(F.Complete);
+  EXPECT_TRUE(F.Running.empty());
+}
+
+TEST(HandleLifecyclePaths, AWorkerSleepsWhereTheHeadersHaveRunWorker) {
+  // From v6.14 kthread_create_worker() no longer wakes the worker; the
+  // headers (kthread_run_worker declared) say so, not the version.
+  const char *Code = R"(
+    %s
+    struct kthread_worker *w;
+    int probe(void) {
+      w = kthread_create_worker(0, "x");
+      if (IS_ERR(w))
+        return PTR_ERR(w);
+      return 0;
+    }
+  )";
+  for (bool Newer : {false, true}) {
+    std::string Src = Code;
+    size_t At = Src.find("%s");
+    Src.replace(At, 2, Newer ? "struct kthread_worker *kthread_run_worker("
+                               "unsigned int flags, const char namefmt[], ...);"
+                             : "");
+    auto AST = parse(Src);
+    ASSERT_TRUE(AST);
+    ASTContext &Ctx = AST->getASTContext();
+    KthreadModel M(Ctx, {});
+    StartedThreadFacts F = startedThreadsOf(M, function(Ctx, "probe"));
+    ASSERT_TRUE(F.Complete);
+    EXPECT_EQ(F.Running.empty(), Newer) << (Newer ? "newer" : "older");
+  }
 }
 
 } // namespace

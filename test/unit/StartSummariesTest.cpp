@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KthreadModel.h"
-#include "StartedThreadFlow.h"
+#include "HandleLifecycle.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Frontend/ASTUnit.h"
