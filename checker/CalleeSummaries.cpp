@@ -120,6 +120,30 @@ void CalleeSummaries::summariseFrom(CallGraphNode *N) const {
   }
 }
 
+std::set<const FunctionDecl *>
+CalleeSummaries::reachableFrom(const FunctionDecl *FD) const {
+  std::set<const FunctionDecl *> Out{FD};
+  const FunctionDecl *Def = M.definitionOf(FD);
+  if (Def && Def->hasBody())
+    Out.insert(Def);
+  std::vector<const CallGraphNode *> Work;
+  std::set<const CallGraphNode *> Seen;
+  if (const CallGraphNode *N = Graph.getNode(FD->getCanonicalDecl()))
+    Work.push_back(N);
+  while (!Work.empty()) {
+    const CallGraphNode *N = Work.back();
+    Work.pop_back();
+    if (!Seen.insert(N).second)
+      continue;
+    if (const auto *F = dyn_cast_or_null<FunctionDecl>(N->getDecl()))
+      if (const FunctionDecl *D = M.definitionOf(F); D && D->hasBody())
+        Out.insert(D);
+    for (const CallGraphNode::CallRecord &R : *N)
+      Work.push_back(R.Callee);
+  }
+  return Out;
+}
+
 const FunctionSummary &CalleeSummaries::of(const FunctionDecl *FD) const {
   static const FunctionSummary Empty;
   FD = M.definitionOf(FD);

@@ -104,7 +104,7 @@ bool signalsAny(const KthreadModel &M, const ThreadCreation &TC,
   std::set<const FunctionDecl *> Body;
   for (const FunctionDecl *Fn : TC.ThreadFns)
     if (Fn->hasBody())
-      Body.merge(reachable(M, Fn, CalleeDepth));
+      Body.merge(reachable(M, Fn));
   for (const CallExpr *C : callsIn(Body))
     if (isSignal(calleeName(C)))
       if (HandleKey K = completionOf(C); K && Waited.count(K))
@@ -178,14 +178,14 @@ CleanupFacts cleanupFacts(const KthreadModel &M, const Lifecycle &L) {
   CleanupFacts C;
   if (!L.Cleanup)
     return C;
-  C.Functions = reachable(M, L.Cleanup, CalleeDepth);
+  C.Functions = reachable(M, L.Cleanup);
   C.Calls = callsIn(C.Functions);
   C.Stops = M.facet<CalleeSummaries>().of(L.Cleanup);
   return C;
 }
 
 void LeakFinder::findIn(const Lifecycle &L) {
-  std::set<const FunctionDecl *> Starts = reachable(M, L.Start, CalleeDepth);
+  std::set<const FunctionDecl *> Starts = reachable(M, L.Start);
   CleanupFacts Cleanup = cleanupFacts(M, L);
   // What init or probe waits for, itself or in what it calls.
   std::set<HandleKey> StartWaits = waitedIn(Starts);
@@ -251,9 +251,9 @@ bool LeakFinder::stoppedOrHandedBack(const Lifecycle &L, const FunctionDecl *F,
   std::set<const FunctionDecl *> Body, Waiters = C.Functions;
   for (const FunctionDecl *Fn : TC.ThreadFns)
     if (Fn->hasBody())
-      Body.merge(reachable(M, Fn, CalleeDepth));
-  Waiters.merge(reachable(M, F, CalleeDepth));
-  Waiters.merge(reachable(M, L.Start, CalleeDepth));
+      Body.merge(reachable(M, Fn));
+  Waiters.merge(reachable(M, F));
+  Waiters.merge(reachable(M, L.Start));
   if (llvm::any_of(callsIn(Body),
                    [](const CallExpr *Call) {
                      return isHandOverExit(calleeName(Call));

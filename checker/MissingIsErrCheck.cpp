@@ -179,10 +179,10 @@ std::set<const FunctionDecl *> outliveTheirFailure(const KthreadModel &M) {
   const SourceManager &SM = M.context().getSourceManager();
   std::set<const FunctionDecl *> StartTree, CallbackTree, Out;
   for (const Lifecycle &L : findLifecycles(M))
-    StartTree.merge(reachable(M, L.Start, CalleeDepth));
+    StartTree.merge(reachable(M, L.Start));
   for (const FunctionDecl *F : addressTakenFunctions(M.context()))
     if (F->hasBody() && SM.isWrittenInMainFile(SM.getFileLoc(F->getLocation())))
-      CallbackTree.merge(reachable(M, F, CalleeDepth));
+      CallbackTree.merge(reachable(M, F));
   for (const FunctionDecl *F : CallbackTree)
     if (!StartTree.count(F))
       Out.insert(F);
@@ -249,7 +249,7 @@ void findStaleUses(const KthreadModel &M, bool StrictStorage,
   // An untested use counts where it surely runs once the start has
   // returned: in the module's exit or a driver's remove (a callback that
   // the start registers only on success may never see the error pointer).
-  const std::set<const FunctionDecl *> Cleanups = cleanupFunctions(M, CalleeDepth);
+  const std::set<const FunctionDecl *> Cleanups = cleanupFunctions(M);
   for (const FunctionDecl *FD : Readers) {
     ErrPtrFacts Facts = errPtrFactsOf(M, FD, Keys, StrictStorage);
     for (const ErrPtrFacts::GuardedUse &G : Facts.GuardedUses) {

@@ -1,6 +1,7 @@
 //===--- ModuleLifecycle.cpp - kthread-lint -------------------------------===//
 
 #include "ModuleLifecycle.h"
+#include "CalleeSummaries.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -152,35 +153,9 @@ std::vector<Lifecycle> findLifecycles(const KthreadModel &M) {
   return Out;
 }
 
-/// Direct calls of \p FD (and of its callees, \p Depth deep) to functions
-/// of this translation unit, and \p FD itself.
 std::set<const FunctionDecl *> reachable(const KthreadModel &M,
-                                         const FunctionDecl *FD,
-                                         unsigned Depth) {
-  std::set<const FunctionDecl *> Seen{FD};
-  std::vector<std::pair<const FunctionDecl *, unsigned>> Work{{FD, 0}};
-  struct Calls : RecursiveASTVisitor<Calls> {
-    std::vector<const FunctionDecl *> Found;
-    bool VisitCallExpr(CallExpr *C) {
-      if (const FunctionDecl *F = C->getDirectCallee())
-        Found.push_back(F);
-      return true;
-    }
-  };
-  while (!Work.empty()) {
-    auto [F, D] = Work.back();
-    Work.pop_back();
-    if (D >= Depth || !F->hasBody())
-      continue;
-    Calls Cs;
-    Cs.TraverseStmt(F->getBody());
-    for (const FunctionDecl *Callee : Cs.Found) {
-      const FunctionDecl *Def = M.definitionOf(Callee);
-      if (Def && Def->hasBody() && Seen.insert(Def).second)
-        Work.push_back({Def, D + 1});
-    }
-  }
-  return Seen;
+                                         const FunctionDecl *FD) {
+  return M.facet<CalleeSummaries>().reachableFrom(FD);
 }
 
 /// Functions whose address is taken (callbacks: devm actions, timers,
@@ -210,12 +185,11 @@ std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
   return R.Taken;
 }
 
-std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M,
-                                                unsigned Depth) {
+std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M) {
   std::set<const FunctionDecl *> Out;
   for (const Lifecycle &L : findLifecycles(M))
     if (L.Cleanup)
-      Out.merge(reachable(M, L.Cleanup, Depth));
+      Out.merge(reachable(M, L.Cleanup));
   return Out;
 }
 

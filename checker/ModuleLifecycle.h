@@ -32,16 +32,14 @@ struct Lifecycle {
 /// Every start of the translation unit with its cleanup.
 std::vector<Lifecycle> findLifecycles(const KthreadModel &M);
 
-/// Direct calls of \p FD (and of its callees, \p Depth deep) to functions
-/// of this translation unit, and \p FD itself.
+/// \p FD and the functions of the translation unit its calls reach
+/// (CalleeSummaries::reachableFrom()).
 std::set<const FunctionDecl *> reachable(const KthreadModel &M,
-                                         const FunctionDecl *FD,
-                                         unsigned Depth);
+                                         const FunctionDecl *FD);
 
-/// The cleanups (module exit, driver remove) and what they call, \p Depth
-/// deep: code that runs when what a start set up is torn down.
-std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M,
-                                                unsigned Depth);
+/// The cleanups (module exit, driver remove) and what they call: code that
+/// runs when what a start set up is torn down.
+std::set<const FunctionDecl *> cleanupFunctions(const KthreadModel &M);
 
 /// Functions whose address is taken (callbacks: ops tables, devm actions,
 /// timers, notifiers, sysfs handlers): when they run is not known here.

@@ -780,3 +780,47 @@ static struct platform_driver deep_driver = {
 	.probe = deep_probe,
 	.remove = deep_remove,
 };
+
+//===--- Hands the module back four calls down (no depth limit) ----------===//
+
+static void selftest_done_4(void) { module_put_and_kthread_exit(0); }
+static void selftest_done_3(void) { selftest_done_4(); }
+static void selftest_done_2(void) { selftest_done_3(); }
+static void selftest_done_1(void) { selftest_done_2(); }
+
+static int deep_selftest_fn(void *data)
+{
+	/* Detached, like selftest_fn: it drops its module reference as it ends. */
+	selftest_done_1();
+	return 0;
+}
+
+struct deep_selftest_priv {
+	struct task_struct *task;
+};
+
+static int deep_selftest_probe(struct platform_device *pdev)
+{
+	struct deep_selftest_priv *p =
+		devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	__module_get(THIS_MODULE);
+	p->task = kthread_run(deep_selftest_fn, p, "deep-selftest");
+	if (IS_ERR(p->task)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(p->task);
+	}
+	return 0;
+}
+
+static int deep_selftest_remove(struct platform_device *pdev)
+{
+	return 0;
+}
+
+static struct platform_driver deep_selftest_driver = {
+	.probe = deep_selftest_probe,
+	.remove = deep_selftest_remove,
+};
