@@ -120,26 +120,31 @@ void CalleeSummaries::summariseFrom(CallGraphNode *N) const {
   }
 }
 
-std::set<const FunctionDecl *>
+std::vector<const FunctionDecl *>
 CalleeSummaries::reachableFrom(const FunctionDecl *FD) const {
-  std::set<const FunctionDecl *> Out{FD};
   const FunctionDecl *Def = M.definitionOf(FD);
-  if (Def && Def->hasBody())
-    Out.insert(Def);
-  std::vector<const CallGraphNode *> Work;
-  std::set<const CallGraphNode *> Seen;
-  if (const CallGraphNode *N = Graph.getNode(FD->getCanonicalDecl()))
-    Work.push_back(N);
-  while (!Work.empty()) {
-    const CallGraphNode *N = Work.back();
-    Work.pop_back();
-    if (!Seen.insert(N).second)
-      continue;
-    if (const auto *F = dyn_cast_or_null<FunctionDecl>(N->getDecl()))
-      if (const FunctionDecl *D = M.definitionOf(F); D && D->hasBody())
-        Out.insert(D);
-    for (const CallGraphNode::CallRecord &R : *N)
-      Work.push_back(R.Callee);
+  std::vector<const FunctionDecl *> Out{Def && Def->hasBody() ? Def : FD};
+  const CallGraphNode *Root = Graph.getNode(FD->getCanonicalDecl());
+  if (!Root)
+    return Out;
+  const SourceManager &SM = M.context().getSourceManager();
+  std::set<const CallGraphNode *> Seen{Root};
+  std::vector<const CallGraphNode *> Level{Root};
+  while (!Level.empty()) {
+    std::vector<const CallGraphNode *> Next;
+    for (const CallGraphNode *N : Level)
+      for (const CallGraphNode::CallRecord &R : *N) {
+        if (!Seen.insert(R.Callee).second)
+          continue;
+        const auto *F = dyn_cast_or_null<FunctionDecl>(R.Callee->getDecl());
+        const FunctionDecl *D = F ? M.definitionOf(F) : nullptr;
+        if (!D || !D->hasBody() ||
+            !M.isModuleCode(SM.getExpansionLoc(D->getLocation())))
+          continue;
+        Out.push_back(D);
+        Next.push_back(R.Callee);
+      }
+    Level = std::move(Next);
   }
   return Out;
 }

@@ -62,10 +62,10 @@ public:
   /// The call graph of the functions with a body in the module's files.
   const CallGraph &callGraph() const { return Graph; }
 
-  /// \p FD and every function with a body that its calls reach in the call
-  /// graph, however deep: the module's functions, and the headers' inline
-  /// functions they call (whose own calls are the kernel's business).
-  std::set<const FunctionDecl *> reachableFrom(const FunctionDecl *FD) const;
+  /// \p FD and every function of the module's files that its calls reach
+  /// in the call graph, however deep, breadth-first (callers before their
+  /// callees, calls in source order); each once.
+  std::vector<const FunctionDecl *> reachableFrom(const FunctionDecl *FD) const;
 
   /// How \p E reports that a signal interrupted a sleep: see the free
   /// function signalResultOf().

@@ -240,7 +240,7 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
           });
         });
     DataflowResult<unsigned> Seen =
-        SC.seenFlow(Fn, CalleeDepth, SignalsAllowed, &NonNull);
+        SC.seenFlow(Fn, SignalsAllowed, &NonNull);
     if (!Seen.Complete)
       continue;
 
@@ -259,7 +259,7 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
         if (const auto *C = dyn_cast<CallExpr>(St))
           Exits = isThreadExit(calleeName(C));
         if (!Exits || St->getBeginLoc().isInvalid() ||
-            SC.seenBefore(Seen, Fn, *B, Here, CalleeDepth, SignalsAllowed) !=
+            SC.seenBefore(Seen, Fn, *B, Here, SignalsAllowed) !=
                 StopUnknown)
           continue;
         const HandleUse *Stop = nullptr;

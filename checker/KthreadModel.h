@@ -74,9 +74,6 @@ inline llvm::StringRef calleeName(const CallExpr *C) {
   return {};
 }
 
-/// How deep calls are followed into the translation unit's functions.
-constexpr unsigned CalleeDepth = 3;
-
 /// The outermost macro around \p Loc whose name \p Pred accepts, or empty;
 /// \p Written, if given, is set to where that macro is written.
 std::string outerMacro(SourceLocation Loc, const SourceManager &SM,

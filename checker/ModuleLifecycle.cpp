@@ -155,7 +155,11 @@ std::vector<Lifecycle> findLifecycles(const KthreadModel &M) {
 
 std::set<const FunctionDecl *> reachable(const KthreadModel &M,
                                          const FunctionDecl *FD) {
-  return M.facet<CalleeSummaries>().reachableFrom(FD);
+  std::vector<const FunctionDecl *> R =
+      M.facet<CalleeSummaries>().reachableFrom(FD);
+  std::set<const FunctionDecl *> Out(R.begin(), R.end());
+  Out.insert(FD);
+  return Out;
 }
 
 /// Functions whose address is taken (callbacks: devm actions, timers,

@@ -237,7 +237,6 @@ struct SeenAnalysis {
   const StopConditions &SC;
   const KthreadModel &M;
   LocalFacts L;
-  unsigned Depth;
   bool SignalsAllowed;
   const llvm::SmallPtrSetImpl<const VarDecl *> *NonNull;
   /// Per two-way block: the branch taken only on the stop, and the branch
@@ -249,13 +248,11 @@ struct SeenAnalysis {
   State initial(const CFG &) const { return StopUnknown; }
 
   void transfer(const CFGElement &E, State &S) const {
-    if (Depth == 0)
-      return;
     if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
       if (const auto *C = dyn_cast<CallExpr>(CS->getStmt()))
         if (const FunctionDecl *Callee = C->getDirectCallee())
           if (const FunctionDecl *Def = Callee->getDefinition())
-            if (Def->hasBody() && SC.endsStopped(Def, Depth - 1, SignalsAllowed))
+            if (Def->hasBody() && SC.endsStopped(Def, SignalsAllowed))
               S = StopRequested;
   }
 
@@ -297,7 +294,7 @@ struct SeenAnalysis {
 } // namespace
 
 DataflowResult<unsigned> StopConditions::seenFlow(
-    const FunctionDecl *FD, unsigned Depth, bool SignalsAllowed,
+    const FunctionDecl *FD, bool SignalsAllowed,
     const llvm::SmallPtrSetImpl<const VarDecl *> *NonNull) const {
   const CFG *G = M.cfgOf(FD);
   if (!G) {
@@ -305,30 +302,30 @@ DataflowResult<unsigned> StopConditions::seenFlow(
     None.Complete = false;
     return None;
   }
-  SeenAnalysis A{*this, M, localFacts(FD, SignalsAllowed), Depth,
-                 SignalsAllowed, NonNull};
+  SeenAnalysis A{*this, M, localFacts(FD, SignalsAllowed), SignalsAllowed,
+                 NonNull};
   return runDataflow(*G, A);
 }
 
 unsigned StopConditions::seenBefore(const DataflowResult<unsigned> &R,
                                     const FunctionDecl *FD, const CFGBlock &B,
-                                    unsigned Index, unsigned Depth,
+                                    unsigned Index,
                                     bool SignalsAllowed) const {
-  SeenAnalysis A{*this, M, LocalFacts(), Depth, SignalsAllowed, nullptr};
+  SeenAnalysis A{*this, M, LocalFacts(), SignalsAllowed, nullptr};
   std::optional<unsigned> S = stateBefore(R, A, B, Index);
   return S ? *S : 0;
 }
 
-bool StopConditions::endsStopped(const FunctionDecl *FD, unsigned Depth,
+bool StopConditions::endsStopped(const FunctionDecl *FD,
                                  bool SignalsAllowed) const {
-  auto Key = std::make_tuple(FD, Depth, SignalsAllowed);
+  auto Key = std::make_pair(FD, SignalsAllowed);
   if (auto It = EndsStopped.find(Key); It != EndsStopped.end())
     return It->second;
   EndsStopped[Key] = false; // Recursion: no.
   const CFG *G = M.cfgOf(FD);
   if (!G)
     return false;
-  DataflowResult<unsigned> R = seenFlow(FD, Depth, SignalsAllowed);
+  DataflowResult<unsigned> R = seenFlow(FD, SignalsAllowed);
   bool Ends = R.Complete && R.at(G->getExit()) == StopRequested;
   EndsStopped[Key] = Ends;
   return Ends;

@@ -65,20 +65,20 @@ public:
   SignalResult signalResultOf(const Expr *E) const;
 
   /// The must-analysis of the stop over \p FD on the dataflow driver.
-  /// Calls of helpers that return only once the stop was seen count (to
-  /// \p Depth); branches that test one of \p NonNull for NULL are pruned.
+  /// Calls of helpers that return only once the stop was seen count,
+  /// however deep; branches that test one of \p NonNull for NULL are pruned.
   DataflowResult<unsigned>
-  seenFlow(const FunctionDecl *FD, unsigned Depth, bool SignalsAllowed,
+  seenFlow(const FunctionDecl *FD, bool SignalsAllowed,
            const llvm::SmallPtrSetImpl<const VarDecl *> *NonNull = nullptr) const;
   /// The state just before element \p Index of \p B in that flow.
   unsigned seenBefore(const DataflowResult<unsigned> &R,
                       const FunctionDecl *FD, const CFGBlock &B,
-                      unsigned Index, unsigned Depth, bool SignalsAllowed) const;
+                      unsigned Index, bool SignalsAllowed) const;
 
   /// Whether \p FD returns only after seeing the stop requested (ktdemo's
-  /// sleep_until_stopped() helper).
-  bool endsStopped(const FunctionDecl *FD, unsigned Depth,
-                   bool SignalsAllowed) const;
+  /// sleep_until_stopped() helper). A helper in recursion with one being
+  /// asked about does not.
+  bool endsStopped(const FunctionDecl *FD, bool SignalsAllowed) const;
 
   /// Whether the loop made of \p Region (a loop statement, or the
   /// statements from a label to the goto back to it) can be left once the
@@ -98,11 +98,8 @@ private:
                                         const LocalFacts &L) const;
 
   const KthreadModel &M;
-  /// endsStopped() by function, depth and SignalsAllowed: a function first
-  /// met deep in the call tree may end stopped through callees a shallower
-  /// visit still follows.
-  mutable std::map<std::tuple<const FunctionDecl *, unsigned, bool>, bool>
-      EndsStopped;
+  /// endsStopped() by function and SignalsAllowed.
+  mutable std::map<std::pair<const FunctionDecl *, bool>, bool> EndsStopped;
 };
 
 } // namespace clang::tidy::kthread

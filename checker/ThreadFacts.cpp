@@ -1,6 +1,7 @@
 //===--- ThreadFacts.cpp - kthread-lint -----------------------------------===//
 
 #include "ThreadFacts.h"
+#include "CalleeSummaries.h"
 #include "Dataflow.h"
 #include "StopConditions.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -52,7 +53,6 @@ namespace {
 /// One function's own facts, calls not followed.
 struct OwnFacts {
   ThreadFacts F;
-  llvm::SmallVector<const FunctionDecl *, 4> Callees;
 };
 
 class FactsCollector : public RecursiveASTVisitor<FactsCollector> {
@@ -74,12 +74,6 @@ public:
     if (E.has(effect::Waits) && !E.Bounded &&
         (E.Sync == SyncKind::Completion || E.Sync == SyncKind::Semaphore))
       wait(C, E.Sync, N, E.Mode == WaitMode::Interruptible);
-    if (const FunctionDecl *Callee = C->getDirectCallee())
-      if (const FunctionDecl *Def = Callee->getDefinition())
-        if (Def->hasBody() && Def != FD &&
-            SM.isWrittenInMainFile(SM.getFileLoc(Def->getLocation())) &&
-            !llvm::is_contained(Out.Callees, Def))
-          Out.Callees.push_back(Def);
     return true;
   }
 
@@ -421,24 +415,17 @@ const ThreadFacts &ThreadFactsFacet::of(const FunctionDecl *FD) const {
   if (Slot)
     return *Slot;
   Slot = std::make_unique<ThreadFacts>();
-  // Breadth-first over the calls, to CalleeDepth; each function once.
-  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
-  std::vector<const FunctionDecl *> Level = {FD};
-  for (unsigned Depth = 0; Depth <= CalleeDepth && !Level.empty(); ++Depth) {
-    std::vector<const FunctionDecl *> Next;
-    for (const FunctionDecl *F : Level) {
-      if (!Seen.insert(F).second || !F->hasBody())
-        continue;
-      OwnFacts Own;
-      Slot->Functions.push_back(F);
-      FactsCollector(M, F, Own).TraverseStmt(F->getBody());
-      Slot->TestsStop |= Own.F.TestsStop;
-      llvm::append_range(Slot->Loops, Own.F.Loops);
-      llvm::append_range(Slot->Waits, Own.F.Waits);
-      llvm::append_range(Slot->Locks, Own.F.Locks);
-      llvm::append_range(Next, Own.Callees);
-    }
-    Level = std::move(Next);
+  // The function and what its calls reach in the module's files.
+  for (const FunctionDecl *F : M.facet<CalleeSummaries>().reachableFrom(FD)) {
+    if (!F->hasBody())
+      continue;
+    OwnFacts Own;
+    Slot->Functions.push_back(F);
+    FactsCollector(M, F, Own).TraverseStmt(F->getBody());
+    Slot->TestsStop |= Own.F.TestsStop;
+    llvm::append_range(Slot->Loops, Own.F.Loops);
+    llvm::append_range(Slot->Waits, Own.F.Waits);
+    llvm::append_range(Slot->Locks, Own.F.Locks);
   }
   return *Slot;
 }

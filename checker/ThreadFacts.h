@@ -84,7 +84,8 @@ public:
   static const char ID;
   explicit ThreadFactsFacet(const KthreadModel &M) : M(M) {}
   ~ThreadFactsFacet() override;
-  /// What \p FD and its callees (to CalleeDepth) do about stopping.
+  /// What \p FD and what its calls reach in the module's files do about
+  /// stopping.
   const ThreadFacts &of(const FunctionDecl *FD) const;
   /// Where \p FD sets its task state, and to what (taskStateSets()).
   const llvm::DenseMap<SourceLocation, unsigned> &

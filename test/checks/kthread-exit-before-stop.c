@@ -630,3 +630,30 @@ void silent_cycle(struct silent *s)
 	for (i = 0; i < 4; i++)
 		kthread_stop(s->t[i]);
 }
+
+/* The same helper four calls down: followed however deep. */
+static void wind_down_3(void) { sleep_until_stopped(); }
+static void wind_down_2(void) { wind_down_3(); }
+static void wind_down_1(void) { wind_down_2(); }
+
+static int deep_helper_fn(void *data)
+{
+	do_work();
+	wind_down_1();
+	return 0;
+}
+
+static struct task_struct *deep_helper;
+
+int deep_helper_start(void)
+{
+	deep_helper = kthread_run(deep_helper_fn, NULL, "kt-deep-helper");
+	if (IS_ERR(deep_helper))
+		return PTR_ERR(deep_helper);
+	return 0;
+}
+
+void deep_helper_stop(void)
+{
+	kthread_stop(deep_helper);
+}

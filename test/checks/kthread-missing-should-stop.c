@@ -560,3 +560,39 @@ void silent_stop(struct silent *s)
 	for (i = 0; i < 10; i++)
 		kthread_stop(s->t[i]);
 }
+
+/* The same loop four calls below the thread function: followed however
+ * deep. */
+static void deep_pump_forever(void)
+{
+	for (;;) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop never tests kthread_should_stop() and nothing else ends it: kthread_stop() waits forever for 'deep_pump_fn'
+		do_work();
+		schedule_timeout_interruptible(HZ);
+	}
+}
+
+static void deep_pump_3(void) { deep_pump_forever(); }
+static void deep_pump_2(void) { deep_pump_3(); }
+static void deep_pump_1(void) { deep_pump_2(); }
+
+static int deep_pump_fn(void *data)
+// CHECK-MESSAGES: :[[@LINE-1]]:12: note: 'deep_pump_forever' is reached from thread function 'deep_pump_fn'
+{
+	deep_pump_1();
+	return 0;
+}
+
+static struct task_struct *deep_pump_task;
+
+int deep_pump_start(void)
+{
+	deep_pump_task = kthread_run(deep_pump_fn, NULL, "kt-deep-pump");
+	return PTR_ERR_OR_ZERO(deep_pump_task);
+}
+
+void deep_pump_stop(void)
+{
+	kthread_stop(deep_pump_task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'deep_pump_fn' to return
+}

@@ -144,8 +144,8 @@ TEST(StopConditions, AHelperEndsStoppedOnlyIfEveryReturnSawTheStop) {
   ASTContext &Ctx = AST->getASTContext();
   KthreadModel M(Ctx, {});
   EXPECT_TRUE(M.facet<StopConditions>().endsStopped(function(Ctx, "sleep_until_stopped"),
-                                    CalleeDepth, false));
-  EXPECT_FALSE(M.facet<StopConditions>().endsStopped(function(Ctx, "maybe"), CalleeDepth, false));
+                                    false));
+  EXPECT_FALSE(M.facet<StopConditions>().endsStopped(function(Ctx, "maybe"), false));
 }
 
 TEST(StopConditions, TheMustFlowMarksTheStopBranch) {
@@ -160,7 +160,7 @@ TEST(StopConditions, TheMustFlowMarksTheStopBranch) {
   ASTContext &Ctx = AST->getASTContext();
   KthreadModel M(Ctx, {});
   const FunctionDecl *FD = function(Ctx, "fn");
-  DataflowResult<unsigned> R = M.facet<StopConditions>().seenFlow(FD, CalleeDepth, false);
+  DataflowResult<unsigned> R = M.facet<StopConditions>().seenFlow(FD, false);
   ASSERT_TRUE(R.Complete);
   // Of the two returns, exactly one is reached with the stop requested.
   unsigned Requested = 0, Unknown = 0;
