@@ -1229,6 +1229,10 @@ void HandleFlow::collectCall(const CallExpr *C, State &S, ErrPtrFacts &Out) {
     return;
   for (unsigned I = 0, Last = argumentsUsed(C); I < Last; ++I)
     use(C->getArg(I), C, Name, S, Out);
+  if (lookupHandleOp(Name) == HandleOp::Wake && C->getNumArgs())
+    if (std::optional<Binding> V = valueOf(C->getArg(0), S))
+      if (createdHere(V->V) && (V->Life & Valid) == Asleep)
+        Out.Starts.push_back(C);
 }
 
 void HandleFlow::collect(const Stmt *St, State &S, ErrPtrFacts &Out) {

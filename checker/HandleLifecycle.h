@@ -84,6 +84,10 @@ struct ErrPtrFacts {
   std::vector<UnsafeUse> UnsafeUses;
   std::vector<LeftInStorage> Left;
   std::vector<GuardedUse> GuardedUses;
+  /// wake_up_process() calls that start a thread created here: on every
+  /// path into them the thread is created and asleep. Such a wake-up runs
+  /// before anything the thread does, so it wakes no sleep of the thread.
+  std::vector<const CallExpr *> Starts;
 };
 
 /// The joined view of \p FD's creation results. Reads of the fields and

@@ -1,6 +1,7 @@
 //===--- WakeConditions.cpp - kthread-lint --------------------------------===//
 
 #include "WakeConditions.h"
+#include "HandleLifecycle.h"
 #include "ThreadFacts.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -86,7 +87,15 @@ wakeConditions(const KthreadModel &M, const FunctionDecl *ThreadFn,
       continue;
     Updates U;
     U.TraverseStmt(W->getBody());
+    // The wake-up that starts a thread this function creates runs before
+    // anything the thread does: it is the start, not a waker.
+    llvm::ArrayRef<const CallExpr *> Starts;
+    if (llvm::any_of(M.creations(),
+                     [&](const ThreadCreation &TC) { return TC.Enclosing == W; }))
+      Starts = creationFlow(M, W).Starts;
     for (const CallExpr *Wake : U.Calls) {
+      if (llvm::is_contained(Starts, Wake))
+        continue;
       const CallEffects &E = effectsOf(calleeName(Wake));
       if (Wake->getNumArgs() == 0)
         continue;

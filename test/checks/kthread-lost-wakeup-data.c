@@ -170,3 +170,46 @@ int polled_start(struct polled *p)
 	p->task = kthread_run(polled_fn, p, "polled");
 	return PTR_ERR_OR_ZERO(p->task);
 }
+
+//===--- Silent: the only "waker" is the thread's start --------------------===//
+
+// fs/smb/client/connect.c's cifs_get_tcp_session(): fields are set up, then
+// wake_up_process() starts the thread made with kthread_create(). That
+// wake-up runs before anything the thread does, so no sleep of it is lost.
+struct session {
+	struct task_struct *tsk;
+	int status;
+};
+
+static int session_fn(void *data)
+{
+	struct session *ses = data;
+
+	while (!kthread_should_stop()) {
+		if (ses->status) {
+			handle(ses->status);
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+int session_start(struct session *ses)
+{
+	ses->tsk = kthread_create(session_fn, ses, "session");
+	if (IS_ERR(ses->tsk))
+		return PTR_ERR(ses->tsk);
+	ses->status = 1;
+	wake_up_process(ses->tsk);
+	return 0;
+}
+
+void session_stop(struct session *ses)
+{
+	kthread_stop(ses->tsk);
+}
