@@ -4,6 +4,7 @@
 #include "Dataflow.h"
 #include "ThreadFacts.h"
 #include "WakeConditions.h"
+#include "clang/AST/Attr.h"
 #include "clang/AST/ParentMap.h"
 
 namespace clang::tidy::kthread {
@@ -113,10 +114,18 @@ findLostWakeups(const KthreadModel &M, const FunctionDecl *FD,
     // parse in time and memory.
     if (Found && !Parents)
       Parents.emplace(FD->getBody());
-    if (Found)
-      if (const auto *BO = dyn_cast_or_null<BinaryOperator>(
-              Parents->getParentIgnoreParens(St)))
-        if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
+    if (!Found)
+      return nullptr;
+    const Stmt *Parent =
+        Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(St));
+    if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent))
+      if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
+        return nullptr;
+    // A value only printed (libertas's lbs_deb_thread(), a debug printk())
+    // decides nothing about the sleep.
+    if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))
+      if (const FunctionDecl *Callee = Call->getDirectCallee())
+        if (Callee->hasAttr<FormatAttr>())
           return nullptr;
     return Found;
   };

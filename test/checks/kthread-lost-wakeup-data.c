@@ -213,3 +213,48 @@ void session_stop(struct session *ses)
 {
 	kthread_stop(ses->tsk);
 }
+
+//===--- Silent: the early read only feeds a debug printk -----------------===//
+
+// drivers/net/wireless/marvell/libertas/main.c's lbs_thread(): the field is
+// printed before the state change (lbs_deb_thread()), and tested again after
+// it on the paths that need it; the printed read decides nothing.
+struct card {
+	struct task_struct *thread;
+	int removed;
+	int sent;
+};
+
+static int card_fn(void *data)
+{
+	struct card *c = data;
+
+	while (!kthread_should_stop()) {
+		pr_info("sent %d\n", c->sent);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		if (c->removed || c->sent)
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+void card_done(struct card *c)
+{
+	c->sent = 0;
+	wake_up_process(c->thread);
+}
+
+int card_start(struct card *c)
+{
+	c->thread = kthread_run(card_fn, c, "card");
+	return PTR_ERR_OR_ZERO(c->thread);
+}
+
+void card_stop(struct card *c)
+{
+	kthread_stop(c->thread);
+}
