@@ -419,13 +419,17 @@ const ThreadFacts &ThreadFactsFacet::of(const FunctionDecl *FD) const {
   for (const FunctionDecl *F : M.facet<CalleeSummaries>().reachableFrom(FD)) {
     if (!F->hasBody())
       continue;
-    OwnFacts Own;
+    std::unique_ptr<ThreadFacts> &Mine = Own[F];
+    if (!Mine) {
+      OwnFacts Collected;
+      FactsCollector(M, F, Collected).TraverseStmt(F->getBody());
+      Mine = std::make_unique<ThreadFacts>(std::move(Collected.F));
+    }
     Slot->Functions.push_back(F);
-    FactsCollector(M, F, Own).TraverseStmt(F->getBody());
-    Slot->TestsStop |= Own.F.TestsStop;
-    llvm::append_range(Slot->Loops, Own.F.Loops);
-    llvm::append_range(Slot->Waits, Own.F.Waits);
-    llvm::append_range(Slot->Locks, Own.F.Locks);
+    Slot->TestsStop |= Mine->TestsStop;
+    llvm::append_range(Slot->Loops, Mine->Loops);
+    llvm::append_range(Slot->Waits, Mine->Waits);
+    llvm::append_range(Slot->Locks, Mine->Locks);
   }
   return *Slot;
 }

@@ -95,6 +95,9 @@ public:
 private:
   const KthreadModel &M;
   mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Facts;
+  /// Each function's own facts, calls not followed: many thread functions
+  /// reach the same helpers.
+  mutable llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ThreadFacts>> Own;
   mutable llvm::DenseMap<const FunctionDecl *,
                          std::unique_ptr<llvm::DenseMap<SourceLocation, unsigned>>>
       States;
