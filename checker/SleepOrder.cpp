@@ -85,52 +85,68 @@ struct Event {
   const WakeCondition *Condition = nullptr;
 };
 
-} // namespace
+using EventMap = llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>>;
 
-std::vector<LostWakeup>
-findLostWakeups(const KthreadModel &M, const FunctionDecl *FD,
-                llvm::ArrayRef<const WakeCondition *> Conds,
-                llvm::function_ref<bool(unsigned)> SleepsThroughStop) {
-  std::vector<LostWakeup> Out;
-  const ASTContext &Ctx = M.context();
-  const CFG *G = M.cfgOf(FD);
-  if (!G)
-    return Out;
-  const llvm::DenseMap<SourceLocation, unsigned> &States = taskStatesOf(M, FD);
+/// The events of each element of a function: the task states it sets,
+/// stop tests, sleeps, locks, and reads of a wake condition.
+class EventClassifier {
+public:
+  EventClassifier(const KthreadModel &M, const FunctionDecl *FD,
+                  llvm::ArrayRef<const WakeCondition *> Conds,
+                  llvm::function_ref<bool(unsigned)> SleepsThroughStop)
+      : M(M), Ctx(M.context()), FD(FD), Conds(Conds),
+        SleepsThroughStop(SleepsThroughStop),
+        States(taskStatesOf(M, FD)) {}
+  EventMap classify(const CFG &G);
+
+private:
+  /// The wake condition \p St reads, if it is one.
+  const WakeCondition *conditionAt(const Stmt *St);
+
+  const KthreadModel &M;
+  const ASTContext &Ctx;
+  const FunctionDecl *FD;
+  llvm::ArrayRef<const WakeCondition *> Conds;
+  llvm::function_ref<bool(unsigned)> SleepsThroughStop;
+  const llvm::DenseMap<SourceLocation, unsigned> &States;
   std::optional<ParentMap> Parents;
-  auto ConditionAt = [&](const Stmt *St) -> const WakeCondition * {
-    if (Conds.empty() || !isa<MemberExpr, DeclRefExpr>(St))
+};
+
+const WakeCondition *EventClassifier::conditionAt(const Stmt *St) {
+  if (Conds.empty() || !isa<MemberExpr, DeclRefExpr>(St))
+    return nullptr;
+  std::optional<AccessPath> P = accessPathOf(cast<Expr>(St));
+  if (!P)
+    return nullptr;
+  HandleKey K = HandleKey::of(*P);
+  const WakeCondition *Found = nullptr;
+  for (const WakeCondition *C : Conds)
+    if (C->Place == K)
+      Found = C;
+  // `s->events = 0` consumes the condition; it does not read it. The
+  // function's own parent map: the translation unit's costs a fifth of a
+  // parse in time and memory.
+  if (Found && !Parents)
+    Parents.emplace(FD->getBody());
+  if (!Found)
+    return nullptr;
+  const Stmt *Parent =
+      Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(St));
+  if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent))
+    if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
       return nullptr;
-    std::optional<AccessPath> P = accessPathOf(cast<Expr>(St));
-    if (!P)
-      return nullptr;
-    HandleKey K = HandleKey::of(*P);
-    const WakeCondition *Found = nullptr;
-    for (const WakeCondition *C : Conds)
-      if (C->Place == K)
-        Found = C;
-    // `s->events = 0` consumes the condition; it does not read it. The
-    // function's own parent map: the translation unit's costs a fifth of a
-    // parse in time and memory.
-    if (Found && !Parents)
-      Parents.emplace(FD->getBody());
-    if (!Found)
-      return nullptr;
-    const Stmt *Parent =
-        Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(St));
-    if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent))
-      if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
+  // A value only printed (libertas's lbs_deb_thread(), a debug printk())
+  // decides nothing about the sleep.
+  if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (Callee->hasAttr<FormatAttr>())
         return nullptr;
-    // A value only printed (libertas's lbs_deb_thread(), a debug printk())
-    // decides nothing about the sleep.
-    if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))
-      if (const FunctionDecl *Callee = Call->getDirectCallee())
-        if (Callee->hasAttr<FormatAttr>())
-          return nullptr;
-    return Found;
-  };
-  llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>> EventsAt;
-  for (const CFGBlock *B : *G) {
+  return Found;
+}
+
+EventMap EventClassifier::classify(const CFG &G) {
+  EventMap EventsAt;
+  for (const CFGBlock *B : G) {
     for (const CFGElement &E : *B) {
       std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
       if (!CS)
@@ -147,7 +163,7 @@ findLostWakeups(const KthreadModel &M, const FunctionDecl *FD,
                nullptr, *W, isSleepingState(It->second)});
         continue;
       }
-      if (const WakeCondition *Cond = ConditionAt(St)) {
+      if (const WakeCondition *Cond = conditionAt(St)) {
         Event E{Event::ConditionRead};
         E.Read = cast<Expr>(St);
         E.Condition = Cond;
@@ -171,92 +187,108 @@ findLostWakeups(const KthreadModel &M, const FunctionDecl *FD,
         EventsAt[St].push_back({Event::TimedSleep, C, {}});
     }
   }
+  return EventsAt;
+}
+
+/// Where each path stands between the stop test (or the wake condition's
+/// read), the task state and schedule().
+struct SleepOrderAnalysis {
+  using State = PathState;
+  const EventMap &EventsAt;
+  State initial(const CFG &) const {
+    PathState S;
+    S.Bits = Settled;
+    return S;
+  }
+  void transfer(const CFGElement &El, State &S) const {
+    std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
+    auto It = CS ? EventsAt.find(CS->getStmt()) : EventsAt.end();
+    if (It == EventsAt.end())
+      return;
+    for (const Event &E : It->second)
+      apply(E, S);
+  }
+  static void apply(const Event &E, State &S) {
+    if (E.Kind == Event::SleepingState || E.Kind == Event::RunningState) {
+      unsigned Before = S.Data;
+      S.Data = dataAfterState(S.Data, E.Sleeps);
+      if ((S.Data & DataRisky) && !(Before & DataRisky))
+        S.DataStateSet = E.StateAt;
+    }
+    switch (E.Kind) {
+    case Event::SleepingState:
+      S.Bits = afterSleepingState(S.Bits);
+      S.StateSet = E.StateAt;
+      break;
+    case Event::RunningState:
+      // TASK_RUNNING, or a sleep the stop's TIF_NOTIFY_SIGNAL ends:
+      // schedule() does not sleep through the stop.
+      S.Bits = Settled;
+      break;
+    case Event::ConditionRead:
+      S.Data = (S.Data & Locked) | ((S.Data & Locked) ? DataReadLocked : DataRead);
+      S.DataRead = E.Read;
+      S.Condition = E.Condition;
+      break;
+    case Event::LockTaken:
+      S.Data |= Locked;
+      break;
+    case Event::LockDropped:
+      S.Data &= ~unsigned(Locked);
+      if (S.Data & DataReadLocked)
+        S.Data = (S.Data & ~unsigned(DataReadLocked)) | DataRead;
+      break;
+    case Event::StopTest:
+      S.Bits = afterTest(S.Bits);
+      S.Test = E.Call;
+      break;
+    case Event::Schedule:
+      S.Data &= Locked;
+      S.Bits = Settled;
+      break;
+    case Event::TimedSleep:
+      S.Bits = Settled; // Timed: the sleep ends by itself.
+      S.Data &= Locked;
+      break;
+    }
+  }
+  bool transferBranch(const CFGBlock &, unsigned, State &) const {
+    return true;
+  }
+  /// May-analysis: the union of where paths stand; the sites named in
+  /// messages are those of a risky path where there is one.
+  bool join(State &T, const State &Out) const {
+    unsigned Before = T.Bits, DataBefore = T.Data;
+    T.Bits |= Out.Bits;
+    T.Data |= Out.Data;
+    if (Out.DataRead && (!T.DataRead || (Out.Data & DataRisky))) {
+      T.DataRead = Out.DataRead;
+      T.Condition = Out.Condition;
+      T.DataStateSet = Out.DataStateSet;
+    }
+    if (Out.Test && (!T.Test || (Out.Bits & Risky)))
+      T.Test = Out.Test;
+    if (Out.StateSet.isValid() && (T.StateSet.isInvalid() || (Out.Bits & Risky)))
+      T.StateSet = Out.StateSet;
+    return T.Bits != Before || T.Data != DataBefore;
+  }
+};
+
+} // namespace
+
+std::vector<LostWakeup>
+findLostWakeups(const KthreadModel &M, const FunctionDecl *FD,
+                llvm::ArrayRef<const WakeCondition *> Conds,
+                llvm::function_ref<bool(unsigned)> SleepsThroughStop) {
+  std::vector<LostWakeup> Out;
+  const CFG *G = M.cfgOf(FD);
+  if (!G)
+    return Out;
+  EventMap EventsAt =
+      EventClassifier(M, FD, Conds, SleepsThroughStop).classify(*G);
   if (EventsAt.empty())
     return Out;
-
-  // Where each path stands between the stop test (or the wake condition's
-  // read), the task state and schedule().
-  struct SleepOrder {
-    using State = PathState;
-    const llvm::DenseMap<const Stmt *, llvm::SmallVector<Event, 1>> &EventsAt;
-    State initial(const CFG &) const {
-      PathState S;
-      S.Bits = Settled;
-      return S;
-    }
-    void transfer(const CFGElement &El, State &S) const {
-      std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
-      auto It = CS ? EventsAt.find(CS->getStmt()) : EventsAt.end();
-      if (It == EventsAt.end())
-        return;
-      for (const Event &E : It->second)
-        apply(E, S);
-    }
-    static void apply(const Event &E, State &S) {
-      if (E.Kind == Event::SleepingState || E.Kind == Event::RunningState) {
-        unsigned Before = S.Data;
-        S.Data = dataAfterState(S.Data, E.Sleeps);
-        if ((S.Data & DataRisky) && !(Before & DataRisky))
-          S.DataStateSet = E.StateAt;
-      }
-      switch (E.Kind) {
-      case Event::SleepingState:
-        S.Bits = afterSleepingState(S.Bits);
-        S.StateSet = E.StateAt;
-        break;
-      case Event::RunningState:
-        // TASK_RUNNING, or a sleep the stop's TIF_NOTIFY_SIGNAL ends:
-        // schedule() does not sleep through the stop.
-        S.Bits = Settled;
-        break;
-      case Event::ConditionRead:
-        S.Data = (S.Data & Locked) | ((S.Data & Locked) ? DataReadLocked : DataRead);
-        S.DataRead = E.Read;
-        S.Condition = E.Condition;
-        break;
-      case Event::LockTaken:
-        S.Data |= Locked;
-        break;
-      case Event::LockDropped:
-        S.Data &= ~unsigned(Locked);
-        if (S.Data & DataReadLocked)
-          S.Data = (S.Data & ~unsigned(DataReadLocked)) | DataRead;
-        break;
-      case Event::StopTest:
-        S.Bits = afterTest(S.Bits);
-        S.Test = E.Call;
-        break;
-      case Event::Schedule:
-        S.Data &= Locked;
-        S.Bits = Settled;
-        break;
-      case Event::TimedSleep:
-        S.Bits = Settled; // Timed: the sleep ends by itself.
-        S.Data &= Locked;
-        break;
-      }
-    }
-    bool transferBranch(const CFGBlock &, unsigned, State &) const {
-      return true;
-    }
-    /// May-analysis: the union of where paths stand; the sites named in
-    /// messages are those of a risky path where there is one.
-    bool join(State &T, const State &Out) const {
-      unsigned Before = T.Bits, DataBefore = T.Data;
-      T.Bits |= Out.Bits;
-      T.Data |= Out.Data;
-      if (Out.DataRead && (!T.DataRead || (Out.Data & DataRisky))) {
-        T.DataRead = Out.DataRead;
-        T.Condition = Out.Condition;
-        T.DataStateSet = Out.DataStateSet;
-      }
-      if (Out.Test && (!T.Test || (Out.Bits & Risky)))
-        T.Test = Out.Test;
-      if (Out.StateSet.isValid() && (T.StateSet.isInvalid() || (Out.Bits & Risky)))
-        T.StateSet = Out.StateSet;
-      return T.Bits != Before || T.Data != DataBefore;
-    }
-  } Order{EventsAt};
+  SleepOrderAnalysis Order{EventsAt};
   DataflowResult<PathState> R = runDataflow(*G, Order);
   if (!R.Complete)
     return Out;
