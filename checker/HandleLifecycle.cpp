@@ -275,18 +275,20 @@ const Expr *comparedWithOneError(const BinaryOperator *BO) {
 }
 
 /// Whether \p C frees the objects it is passed: a release function of the
-/// allocator, or a function of the file named like one (free, put, release,
-/// destroy) that passes a parameter to one.
-bool freesItsArguments(const CallExpr *C) {
+/// allocator, or a function of the module named like one (free, put,
+/// release, destroy) that passes a parameter to one. The kernel's own
+/// functions free only as the effects table says: free_irq(irq, dev) frees
+/// the handler, not dev.
+bool freesItsArguments(const CallExpr *C, const SourceManager &SM) {
   llvm::StringRef N = calleeName(C);
   if (effectsOf(N).has(effect::Frees))
     return true;
   if (!looksLikeRelease(N))
     return false;
-  const FunctionDecl *FD = C->getDirectCallee();
-  FD = FD ? FD->getDefinition() : nullptr;
-  if (!FD || !FD->hasBody())
-    return true; // Unknown body: trust the name.
+  const FunctionDecl *Callee = C->getDirectCallee();
+  const FunctionDecl *FD = Callee ? Callee->getDefinition() : nullptr;
+  if (!FD || !FD->hasBody()) // Unknown body: trust the name, if it is ours.
+    return Callee && !isKernelApi(Callee, SM);
   for (const CallExpr *Inner : callsIn(FD->getBody()))
     if (effectsOf(calleeName(Inner)).has(effect::Frees))
       for (const Expr *Arg : Inner->arguments())
@@ -913,7 +915,7 @@ void HandleFlow::handToReaders(const CallExpr *C, State &S) {
 }
 
 void HandleFlow::freeHolders(const CallExpr *C, State &S) {
-  if (!freesItsArguments(C))
+  if (!freesItsArguments(C, Ctx.getSourceManager()))
     return;
   for (const Expr *Arg : C->arguments()) {
     std::optional<AccessPath> Obj = objectOfArg(Arg);

@@ -35,16 +35,16 @@ static bool stopperSignals(const KthreadModel &M, const HandleUse &Stop,
   return false;
 }
 
-/// Every signal (complete(), wake_up(), up()) in the translation unit's own
-/// functions, by object.
+/// Every signal (complete(), wake_up(), up()) in the module's own functions
+/// (its files: the main file and the headers of its directory), by object.
 static std::map<HandleKey, std::vector<const FunctionDecl *>>
-signalsInFile(const KthreadModel &M) {
+signalsInModule(const KthreadModel &M) {
   std::map<HandleKey, std::vector<const FunctionDecl *>> R;
   const SourceManager &SM = M.context().getSourceManager();
   for (const Decl *D : M.context().getTranslationUnitDecl()->decls()) {
     const auto *FD = dyn_cast<FunctionDecl>(D);
     if (!FD || !FD->doesThisDeclarationHaveABody() ||
-        !SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
+        !M.isModuleCode(SM.getExpansionLoc(FD->getLocation())))
       continue;
     for (const SignalSite &S : collectSyncSites(M, FD))
       if (S.IsSignal && S.Object)
@@ -122,7 +122,7 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
           effectsOf(W.Api).has(effect::IoWait))
         continue;
       if (!Signals)
-        Signals = signalsInFile(M);
+        Signals = signalsInModule(M);
       if (signalledIndependently(W, Fn, Stops, *Signals))
         continue;
       if (llvm::any_of(Stops, [&](const HandleUse *S) {

@@ -15,6 +15,7 @@ clang-tidy with the plugin loaded: both must give the same answer.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -62,6 +63,14 @@ def main():
     temp_c = args.temp + "." + args.product + ".c"
     with open(temp_c, "w", encoding="utf-8") as f:
         f.write(cleaned)
+    # The test's own headers (<test>-*.h) go beside the copy, as a module's
+    # headers are beside its .c files: the checks treat them as its code.
+    src_dir = os.path.dirname(os.path.abspath(args.input))
+    stem = os.path.splitext(os.path.basename(args.input))[0]
+    for name in os.listdir(src_dir):
+        if name.startswith(stem + "-") and name.endswith(".h"):
+            shutil.copy(os.path.join(src_dir, name),
+                        os.path.join(os.path.dirname(os.path.abspath(temp_c)), name))
 
     clang_args = ["-nostdinc", "-isystem", args.include, "-std=gnu11",
                   "-D__KERNEL__"] + args.clang_args

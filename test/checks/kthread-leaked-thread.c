@@ -824,3 +824,58 @@ static struct platform_driver deep_selftest_driver = {
 	.probe = deep_selftest_probe,
 	.remove = deep_selftest_remove,
 };
+
+//===--- free_irq(irq, priv) frees the handler, not priv ------------------===//
+
+// drivers/memstick/host/r592.c's probe: the unwind frees the IRQ with the
+// private data as its cookie, then stops the thread kept in that data.
+#include <linux/interrupt.h>
+
+struct irq_priv {
+	struct task_struct *task;
+	unsigned int irq;
+};
+
+static irqreturn_t irq_priv_handler(int irq, void *data)
+{
+	return 0;
+}
+
+static int irq_priv_probe(struct platform_device *pdev)
+{
+	struct irq_priv *p = devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+	int error;
+
+	if (!p)
+		return -ENOMEM;
+	p->task = kthread_run(loop_fn, p, "irq-priv");
+	if (IS_ERR(p->task))
+		return PTR_ERR(p->task);
+	error = request_irq(p->irq, irq_priv_handler, IRQF_SHARED, "irq-priv", p);
+	if (error)
+		goto stop;
+	error = register_hw();
+	if (error)
+		goto free;
+	platform_set_drvdata(pdev, p);
+	return 0;
+free:
+	free_irq(p->irq, p);
+stop:
+	kthread_stop(p->task);
+	return error;
+}
+
+static int irq_priv_remove(struct platform_device *pdev)
+{
+	struct irq_priv *p = platform_get_drvdata(pdev);
+
+	free_irq(p->irq, p);
+	kthread_stop(p->task);
+	return 0;
+}
+
+static struct platform_driver irq_priv_driver = {
+	.probe = irq_priv_probe,
+	.remove = irq_priv_remove,
+};

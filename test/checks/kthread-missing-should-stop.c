@@ -596,3 +596,35 @@ void deep_pump_stop(void)
 	kthread_stop(deep_pump_task);
 	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'deep_pump_fn' to return
 }
+
+/* Silent: the thread waits for the module's own lock, which its unlock in a
+ * header of the module wakes; kthread_stop() only waits for the holder. */
+#include "kthread-missing-should-stop-rwsem.h"
+
+struct gc {
+	struct task_struct *task;
+	struct drv_rwsem sem;
+};
+
+static int gc_fn(void *data)
+{
+	struct gc *gc = data;
+
+	while (!kthread_should_stop()) {
+		drv_down_read(&gc->sem);
+		do_work();
+		msleep(100);
+	}
+	return 0;
+}
+
+int gc_start(struct gc *gc)
+{
+	gc->task = kthread_run(gc_fn, gc, "kt-gc");
+	return PTR_ERR_OR_ZERO(gc->task);
+}
+
+void gc_stop(struct gc *gc)
+{
+	kthread_stop(gc->task);
+}
