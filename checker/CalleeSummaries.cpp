@@ -257,7 +257,8 @@ SignalResult CalleeSummaries::signalResultOf(const Expr *E) const {
       return ME.has(macro::WaitEvent) && (ME.Mode == WaitMode::Interruptible ||
                                           ME.Mode == WaitMode::Killable);
     };
-    std::string Macro = enclosingMacro(E->getBeginLoc(), Ctx, Interruptible);
+    llvm::StringRef Macro =
+        M.facet<MacroExpansions>().outer(E->getBeginLoc(), Interruptible);
     if (!Macro.empty())
       return macroEffectsOf(Macro).Bounded ? SignalResult::Negative
                                            : SignalResult::NonZero;

@@ -472,10 +472,16 @@ const CallEffects &effectsOf(llvm::StringRef Name) {
 
 const MacroEffects &macroEffectsOf(llvm::StringRef Name) {
   static const MacroEffects None;
-  for (const MacroRow &R : MacroTable)
-    if (matches(R.How, R.Name, Name))
-      return R.Effects;
-  return None;
+  // Asked for every macro around every statement the checks classify.
+  thread_local llvm::StringMap<const MacroEffects *> Seen;
+  auto [It, New] = Seen.try_emplace(Name, &None);
+  if (New)
+    for (const MacroRow &R : MacroTable)
+      if (matches(R.How, R.Name, Name)) {
+        It->second = &R.Effects;
+        break;
+      }
+  return *It->second;
 }
 
 LifecycleRole lifecycleRoleOfFunction(llvm::StringRef Name) {

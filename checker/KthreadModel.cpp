@@ -662,32 +662,39 @@ KthreadModel::KthreadModel(ASTContext &Ctx, ModelConfig Config)
 
 KthreadModel::~KthreadModel() = default;
 
-/// The outermost macro around \p Loc whose name satisfies \p Pred.
-std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
-                       const LangOptions &LO,
-                       llvm::function_ref<bool(llvm::StringRef)> Pred,
-                       SourceLocation *Written) {
-  std::string Found;
-  while (Loc.isMacroID()) {
+const char MacroExpansions::ID = 0;
+
+MacroExpansions::MacroExpansions(const KthreadModel &M)
+    : SM(M.context().getSourceManager()), LO(M.context().getLangOpts()) {}
+
+MacroExpansions::Step MacroExpansions::stepFrom(SourceLocation Loc) const {
+  auto [It, New] = Steps.try_emplace(Loc);
+  if (New) {
     if (SM.isMacroArgExpansion(Loc)) {
-      Loc = SM.getImmediateSpellingLoc(Loc);
-      continue;
+      It->second.Next = SM.getImmediateSpellingLoc(Loc);
+    } else {
+      It->second.Macro = Lexer::getImmediateMacroName(Loc, SM, LO);
+      It->second.Next = SM.getImmediateExpansionRange(Loc).getBegin();
     }
-    llvm::StringRef Name = Lexer::getImmediateMacroName(Loc, SM, LO);
-    SourceLocation Outer = SM.getImmediateExpansionRange(Loc).getBegin();
-    if (Pred(Name)) {
-      Found = Name.str();
-      if (Written)
-        *Written = SM.getFileLoc(Outer);
-    }
-    Loc = Outer;
   }
-  return Found;
+  return It->second;
 }
 
-std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
-                           llvm::function_ref<bool(llvm::StringRef)> Pred) {
-  return outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(), Pred);
+llvm::StringRef
+MacroExpansions::outer(SourceLocation Loc,
+                       llvm::function_ref<bool(llvm::StringRef)> Pred,
+                       SourceLocation *Written) const {
+  llvm::StringRef Found;
+  while (Loc.isMacroID()) {
+    Step S = stepFrom(Loc);
+    if (!S.Macro.empty() && Pred(S.Macro)) {
+      Found = S.Macro;
+      if (Written)
+        *Written = SM.getFileLoc(S.Next);
+    }
+    Loc = S.Next;
+  }
+  return Found;
 }
 
 bool KthreadModel::isCreateWrapper(llvm::StringRef Name) const {

@@ -74,15 +74,6 @@ inline llvm::StringRef calleeName(const CallExpr *C) {
   return {};
 }
 
-/// The outermost macro around \p Loc whose name \p Pred accepts, or empty;
-/// \p Written, if given, is set to where that macro is written.
-std::string outerMacro(SourceLocation Loc, const SourceManager &SM,
-                       const LangOptions &LO,
-                       llvm::function_ref<bool(llvm::StringRef)> Pred,
-                       SourceLocation *Written = nullptr);
-std::string enclosingMacro(SourceLocation Loc, const ASTContext &Ctx,
-                           llvm::function_ref<bool(llvm::StringRef)> Pred);
-
 /// Every call inside \p S, in source order.
 std::vector<const CallExpr *> callsIn(const Stmt *S);
 
@@ -287,6 +278,35 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const void *, std::unique_ptr<ModelFacet>> Facets;
+};
+
+/// The macros a location was expanded from, each expansion step (which
+/// macro, expanded where) looked up once per translation unit: the chains of
+/// a function's statements meet in the same few expansions, and the checks
+/// ask about most statements.
+class MacroExpansions : public ModelFacet {
+public:
+  static const char ID;
+  explicit MacroExpansions(const KthreadModel &M);
+
+  /// The outermost macro around \p Loc whose name \p Pred accepts, or
+  /// empty; \p Written, if given, is set to where that macro is written.
+  llvm::StringRef outer(SourceLocation Loc,
+                        llvm::function_ref<bool(llvm::StringRef)> Pred,
+                        SourceLocation *Written = nullptr) const;
+
+private:
+  /// One step outwards from a macro location: the macro expanded there
+  /// (empty inside a macro argument) and the location it was expanded at.
+  struct Step {
+    llvm::StringRef Macro;
+    SourceLocation Next;
+  };
+  Step stepFrom(SourceLocation Loc) const;
+
+  const SourceManager &SM;
+  const LangOptions &LO;
+  mutable llvm::DenseMap<SourceLocation, Step> Steps;
 };
 
 } // namespace clang::tidy::kthread

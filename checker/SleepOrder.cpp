@@ -153,9 +153,9 @@ EventMap EventClassifier::classify(const CFG &G) {
         continue;
       const Stmt *St = CS->getStmt();
       // The wait_event*() macros set the state, test, then sleep: correct.
-      if (inWaitEventMacro(St->getBeginLoc(), Ctx))
+      if (inWaitEventMacro(M, St->getBeginLoc()))
         continue;
-      if (std::optional<SourceLocation> W = stateMacroAt(St->getBeginLoc(), Ctx)) {
+      if (std::optional<SourceLocation> W = stateMacroAt(M, St->getBeginLoc())) {
         if (auto It = States.find(*W); It != States.end())
           EventsAt[St].push_back(
               {SleepsThroughStop(It->second) ? Event::SleepingState

@@ -115,8 +115,8 @@ private:
   /// is the macro's argument.
   bool isWaitEventLoop(const ForStmt *S) {
     SourceLocation Written;
-    std::string Macro = outerMacro(
-        S->getBeginLoc(), SM, Ctx.getLangOpts(),
+    llvm::StringRef Macro = M.facet<MacroExpansions>().outer(
+        S->getBeginLoc(),
         [](llvm::StringRef N) {
           return macroEffectsOf(N).has(macro::WaitEvent);
         },
@@ -255,21 +255,21 @@ private:
   /// that never tests the stop.
   void scheduleLoop(const Stmt *Loop) {
     struct Finder : RecursiveASTVisitor<Finder> {
-      const ASTContext &Ctx;
+      const KthreadModel &M;
       const llvm::DenseMap<SourceLocation, unsigned> &States;
-      Finder(const ASTContext &Ctx,
+      Finder(const KthreadModel &M,
              const llvm::DenseMap<SourceLocation, unsigned> &States)
-          : Ctx(Ctx), States(States) {}
+          : M(M), States(States) {}
       const CallExpr *Schedule = nullptr;
       bool Uninterruptible = false, Interruptible = false;
       bool VisitCallExpr(CallExpr *C) {
         if (effectsOf(calleeName(C)).has(effect::Schedules) && !Schedule &&
-            !inWaitEventMacro(C->getBeginLoc(), Ctx))
+            !inWaitEventMacro(M, C->getBeginLoc()))
           Schedule = C;
         return true;
       }
       bool VisitStmt(Stmt *S) {
-        if (std::optional<SourceLocation> W = stateMacroAt(S->getBeginLoc(), Ctx))
+        if (std::optional<SourceLocation> W = stateMacroAt(M, S->getBeginLoc()))
           if (auto It = States.find(*W); It != States.end()) {
             unsigned V = It->second;
             if ((V & 2) && !(V & 1))
@@ -279,7 +279,7 @@ private:
           }
         return true;
       }
-    } F(Ctx, states());
+    } F(M, states());
     F.TraverseStmt(const_cast<Stmt *>(Loop));
     if (!F.Schedule || !(F.Uninterruptible || F.Interruptible))
       return;
@@ -343,19 +343,18 @@ static bool isStateMacro(llvm::StringRef N) {
   return macroEffectsOf(N).has(macro::SetsTaskState);
 }
 
-std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
-                                           const ASTContext &Ctx) {
+std::optional<SourceLocation> stateMacroAt(const KthreadModel &M,
+                                           SourceLocation Loc) {
   SourceLocation Written;
-  std::string M = outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
-                             isStateMacro, &Written);
-  if (M.empty())
+  if (M.facet<MacroExpansions>().outer(Loc, isStateMacro, &Written).empty())
     return std::nullopt;
   return Written;
 }
 
 
-bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx) {
-  return !outerMacro(Loc, Ctx.getSourceManager(), Ctx.getLangOpts(),
+bool inWaitEventMacro(const KthreadModel &M, SourceLocation Loc) {
+  return !M.facet<MacroExpansions>()
+              .outer(Loc,
                      [](llvm::StringRef N) {
                        return macroEffectsOf(N).has(macro::WaitEvent);
                      })
@@ -370,27 +369,31 @@ taskStateSets(const KthreadModel &M, const FunctionDecl *FD) {
   // (allmodconfig) first check it with WARN_ON_ONCE(is_special_task_state(
   // state)), whose `state & mask` is not the state: skipped.
   struct Finder : RecursiveASTVisitor<Finder> {
+    const KthreadModel &M;
     const ASTContext &Ctx;
     llvm::DenseMap<SourceLocation, unsigned> States;
-    explicit Finder(const ASTContext &Ctx) : Ctx(Ctx) {}
+    explicit Finder(const KthreadModel &M) : M(M), Ctx(M.context()) {}
     bool VisitExpr(Expr *E) {
       SourceLocation L = E->getBeginLoc();
       if (!L.isMacroID() || !Ctx.getSourceManager().isMacroArgExpansion(L))
         return true;
-      std::optional<SourceLocation> W = stateMacroAt(L, Ctx);
+      std::optional<SourceLocation> W = stateMacroAt(M, L);
       if (!W || States.count(*W) || E->isValueDependent() ||
           !E->getType()->isIntegerType())
         return true;
-      if (!enclosingMacro(L, Ctx, [](llvm::StringRef N) {
-             return macroEffectsOf(N).has(macro::DebugCheck);
-           }).empty())
+      if (!M.facet<MacroExpansions>()
+               .outer(L,
+                      [](llvm::StringRef N) {
+                        return macroEffectsOf(N).has(macro::DebugCheck);
+                      })
+               .empty())
         return true;
       Expr::EvalResult R;
       if (E->EvaluateAsInt(R, Ctx))
         States[*W] = R.Val.getInt().getZExtValue();
       return true;
     }
-  } F(M.context());
+  } F(M);
   if (FD->hasBody())
     F.TraverseStmt(FD->getBody());
   return std::move(F.States);
@@ -439,11 +442,11 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
   struct Collector : RecursiveASTVisitor<Collector> {
     const FunctionDecl *FD;
     const SourceManager &SM;
-    const LangOptions &LO;
+    const MacroExpansions &Macros;
     std::vector<SignalSite> Out;
-    Collector(const FunctionDecl *FD, const SourceManager &SM,
-              const LangOptions &LO)
-        : FD(FD), SM(SM), LO(LO) {}
+    Collector(const FunctionDecl *FD, const KthreadModel &M)
+        : FD(FD), SM(M.context().getSourceManager()),
+          Macros(M.facet<MacroExpansions>()) {}
     void add(const CallExpr *C, SyncKind K, llvm::StringRef Api, bool Signal,
              bool Unlock) {
       SignalSite S;
@@ -453,11 +456,11 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
       S.Loc = SM.getFileLoc(C->getBeginLoc());
       S.Api = Api.str();
       // wake_up(x) is a macro over __wake_up(): name what the user wrote.
-      std::string Macro = outerMacro(
-          C->getBeginLoc(), SM, LO,
-          [](llvm::StringRef N) { return macroEffectsOf(N).has(macro::WakesQueue); });
+      llvm::StringRef Macro = Macros.outer(C->getBeginLoc(), [](llvm::StringRef N) {
+        return macroEffectsOf(N).has(macro::WakesQueue);
+      });
       if (!Macro.empty())
-        S.Api = Macro;
+        S.Api = Macro.str();
       S.In = FD;
       S.IsSignal = Signal;
       S.IsUnlock = Unlock;
@@ -475,7 +478,7 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
         add(C, E.Sync, N, false, false);
       return true;
     }
-  } Col(FD, M.context().getSourceManager(), M.context().getLangOpts());
+  } Col(FD, M);
   if (FD->hasBody())
     Col.TraverseStmt(FD->getBody());
   return std::move(Col.Out);

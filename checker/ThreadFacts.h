@@ -131,12 +131,12 @@ taskStateSets(const KthreadModel &M, const FunctionDecl *FD);
 
 /// Where the set_current_state()-like macro around \p Loc is written, if
 /// \p Loc is inside one.
-std::optional<SourceLocation> stateMacroAt(SourceLocation Loc,
-                                           const ASTContext &Ctx);
+std::optional<SourceLocation> stateMacroAt(const KthreadModel &M,
+                                           SourceLocation Loc);
 
 /// Whether \p Loc is inside a wait_event*() macro (whose own
 /// prepare-test-schedule sequence is correct by construction).
-bool inWaitEventMacro(SourceLocation Loc, const ASTContext &Ctx);
+bool inWaitEventMacro(const KthreadModel &M, SourceLocation Loc);
 
 /// TASK_RUNNING is 0; a sleeping state has TASK_INTERRUPTIBLE (1) or
 /// TASK_UNINTERRUPTIBLE (2) set.
