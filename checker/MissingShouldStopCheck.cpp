@@ -71,89 +71,103 @@ static bool signalledIndependently(
   });
 }
 
+/// Whether something other than kthread_stop() ends the wait, or it is not
+/// this check's to judge: an interruptible wait on v6.1 and later, an object
+/// we cannot name, an I/O wait, a signal from elsewhere or from the stopper.
+static bool waitEndsOtherwise(
+    const KthreadModel &M, const BlindWait &W, const FunctionDecl *Thread,
+    llvm::ArrayRef<const HandleUse *> Stops, bool InterruptibleHangs,
+    std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>>
+        &Signals) {
+  if (W.Interruptible && !InterruptibleHangs)
+    return true;
+  // A completion or queue we cannot name (on the stack, handed to an I/O
+  // callback) is signalled by code we cannot see; I/O waits end when the
+  // I/O does.
+  if ((W.Kind != SyncKind::Sleep && !W.Object) ||
+      effectsOf(W.Api).has(effect::IoWait))
+    return true;
+  if (!Signals)
+    Signals = signalsInModule(M);
+  if (signalledIndependently(W, Thread, Stops, *Signals))
+    return true;
+  return llvm::any_of(
+      Stops, [&](const HandleUse *S) { return stopperSignals(M, *S, W); });
+}
+
+void MissingShouldStopCheck::noteStopAndCaller(const HandleUse &Stop,
+                                               const FunctionDecl *Thread,
+                                               const FunctionDecl *In) {
+  if (In != Thread)
+    diag(Thread->getLocation(), "'%0' is reached from thread function '%1'",
+         DiagnosticIDs::Note)
+        << In->getName() << Thread->getName();
+  diag(Stop.Call->getBeginLoc(), "'%0' called here waits for '%1' to return",
+       DiagnosticIDs::Note)
+      << Stop.Call->getDirectCallee()->getName() << Thread->getName();
+}
+
+void MissingShouldStopCheck::reportLoop(const KthreadModel &M,
+                                        const ForeverLoop &L,
+                                        const FunctionDecl *Thread) {
+  if (L.DeadTest) {
+    diag(L.Loc, "this loop goes on when kthread_should_stop() is true: "
+                "kthread_stop() waits forever for '%0' to return")
+        << Thread->getName();
+    diag(M.context().getSourceManager().getFileLoc(L.DeadTest->getBeginLoc()),
+         "the stop is tested here, but no path from its true branch leaves "
+         "the loop",
+         DiagnosticIDs::Note);
+    return;
+  }
+  diag(L.Loc, "this loop never tests kthread_should_stop() and nothing else "
+              "ends it: kthread_stop() waits forever for '%0'")
+      << Thread->getName();
+  diag(L.Loc, "test kthread_should_stop() in the loop condition",
+       DiagnosticIDs::Note);
+}
+
+void MissingShouldStopCheck::reportWait(const BlindWait &W) {
+  if (W.Kind == SyncKind::Sleep) {
+    diag(W.Loc, "'schedule()' sleeps in a loop that never tests "
+                "kthread_should_stop(): the thread sleeps again after "
+                "kthread_stop() wakes it");
+    diag(W.Loc, "test kthread_should_stop() after setting the task state",
+         DiagnosticIDs::Note);
+    return;
+  }
+  diag(W.Loc, "'%0' blocks the thread in a way kthread_stop() does not end%1: "
+              "it waits on %2 '%3' again, and kthread_stop() waits forever")
+      << W.Api << (W.Interruptible ? " on kernels before v6.1" : "")
+      << describe(W.Kind)
+      << (W.ObjectText.empty() ? std::string("?") : W.ObjectText);
+  diag(W.Loc, "%0", DiagnosticIDs::Note)
+      << (W.Kind == SyncKind::WaitQueue
+              ? "add kthread_should_stop() to the wait condition"
+              : "use a timed or interruptible wait in a loop that tests "
+                "kthread_should_stop(), or signal it before kthread_stop()");
+}
+
 void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
-  bool Interruptible = interruptibleWaitsHang();
+  bool InterruptibleHangs = interruptibleWaitsHang();
   std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>> Signals;
   std::set<SourceLocation> Reported;
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
     if (!Fn->hasBody())
       continue;
     const ThreadFacts &F = threadFactsOf(M, Fn);
-    const HandleUse &Stop = *Stops.front();
-    auto NoteStop = [&] {
-      diag(Stop.Call->getBeginLoc(),
-           "'%0' called here waits for '%1' to return", DiagnosticIDs::Note)
-          << Stop.Call->getDirectCallee()->getName() << Fn->getName();
-    };
-    auto NoteCaller = [&](const FunctionDecl *In) {
-      if (In != Fn)
-        diag(Fn->getLocation(), "'%0' is reached from thread function '%1'",
-             DiagnosticIDs::Note)
-            << In->getName() << Fn->getName();
-    };
     for (const ForeverLoop &L : F.Loops) {
       if (!Reported.insert(L.Loc).second)
         continue;
-      if (L.DeadTest) {
-        diag(L.Loc, "this loop goes on when kthread_should_stop() is true: "
-                    "kthread_stop() waits forever for '%0' to return")
-            << Fn->getName();
-        diag(M.context().getSourceManager().getFileLoc(L.DeadTest->getBeginLoc()),
-             "the stop is tested here, but no path from its true branch "
-             "leaves the loop",
-             DiagnosticIDs::Note);
-      } else {
-        diag(L.Loc, "this loop never tests kthread_should_stop() and nothing "
-                    "else ends it: kthread_stop() waits forever for '%0'")
-            << Fn->getName();
-        diag(L.Loc, "test kthread_should_stop() in the loop condition",
-             DiagnosticIDs::Note);
-      }
-      NoteCaller(L.In);
-      NoteStop();
+      reportLoop(M, L, Fn);
+      noteStopAndCaller(*Stops.front(), Fn, L.In);
     }
     for (const BlindWait &W : F.Waits) {
-      if (W.Interruptible && !Interruptible)
+      if (waitEndsOtherwise(M, W, Fn, Stops, InterruptibleHangs, Signals) ||
+          !Reported.insert(W.Loc).second)
         continue;
-      // A completion or queue we cannot name (on the stack, handed to an
-      // I/O callback) is signalled by code we cannot see; I/O waits end
-      // when the I/O does.
-      if ((W.Kind != SyncKind::Sleep && !W.Object) ||
-          effectsOf(W.Api).has(effect::IoWait))
-        continue;
-      if (!Signals)
-        Signals = signalsInModule(M);
-      if (signalledIndependently(W, Fn, Stops, *Signals))
-        continue;
-      if (llvm::any_of(Stops, [&](const HandleUse *S) {
-            return stopperSignals(M, *S, W);
-          }))
-        continue;
-      if (!Reported.insert(W.Loc).second)
-        continue;
-      if (W.Kind == SyncKind::Sleep) {
-        diag(W.Loc, "'schedule()' sleeps in a loop that never tests "
-                    "kthread_should_stop(): the thread sleeps again after "
-                    "kthread_stop() wakes it");
-        diag(W.Loc, "test kthread_should_stop() after setting the task state",
-             DiagnosticIDs::Note);
-      } else {
-        diag(W.Loc,
-             "'%0' blocks the thread in a way kthread_stop() does not end%1: "
-             "it waits on %2 '%3' again, and kthread_stop() waits forever")
-            << W.Api
-            << (W.Interruptible ? " on kernels before v6.1" : "")
-            << describe(W.Kind)
-            << (W.ObjectText.empty() ? std::string("?") : W.ObjectText);
-        diag(W.Loc, "%0", DiagnosticIDs::Note)
-            << (W.Kind == SyncKind::WaitQueue
-                    ? "add kthread_should_stop() to the wait condition"
-                    : "use a timed or interruptible wait in a loop that tests "
-                      "kthread_should_stop(), or signal it before "
-                      "kthread_stop()");
-      }
-      NoteCaller(W.In);
-      NoteStop();
+      reportWait(W);
+      noteStopAndCaller(*Stops.front(), Fn, W.In);
     }
   }
 }

@@ -4,6 +4,7 @@
 #define KTHREAD_LINT_CHECKER_MISSINGSHOULDSTOPCHECK_H
 
 #include "KthreadCheck.h"
+#include "ThreadFacts.h"
 
 namespace clang::tidy::kthread {
 
@@ -17,6 +18,13 @@ class MissingShouldStopCheck : public WaitJudgingCheck {
 public:
   using WaitJudgingCheck::WaitJudgingCheck;
   void checkModel(const KthreadModel &M) override;
+
+private:
+  void reportLoop(const KthreadModel &M, const ForeverLoop &L,
+                  const FunctionDecl *Thread);
+  void reportWait(const BlindWait &W);
+  void noteStopAndCaller(const HandleUse &Stop, const FunctionDecl *Thread,
+                         const FunctionDecl *In);
 };
 
 } // namespace clang::tidy::kthread

@@ -331,41 +331,73 @@ bool StopConditions::endsStopped(const FunctionDecl *FD,
   return Ends;
 }
 
+namespace {
+/// The statements of a loop and the CFG blocks made of them.
+struct RegionBlocks {
+  llvm::SmallPtrSet<const Stmt *, 32> Stmts;
+  std::vector<char> Inside; // By block ID.
+};
+} // namespace
+
+static RegionBlocks regionBlocks(const CFG &G,
+                                 llvm::ArrayRef<const Stmt *> Region) {
+  struct Collect : RecursiveASTVisitor<Collect> {
+    llvm::SmallPtrSet<const Stmt *, 32> *Stmts;
+    bool VisitStmt(Stmt *S) {
+      Stmts->insert(S);
+      return true;
+    }
+  };
+  RegionBlocks R;
+  Collect C;
+  C.Stmts = &R.Stmts;
+  for (const Stmt *S : Region)
+    C.TraverseStmt(const_cast<Stmt *>(S));
+  R.Inside.assign(G.getNumBlockIDs(), 0);
+  for (const CFGBlock *B : G) {
+    bool In = B->getTerminatorStmt() && R.Stmts.count(B->getTerminatorStmt());
+    for (const CFGElement &E : *B)
+      if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
+        In |= R.Stmts.count(CS->getStmt()) != 0;
+    R.Inside[B->getBlockID()] = In;
+  }
+  // Empty blocks (the loop's back edge, joins) belong to the loop when all
+  // they lead to does.
+  for (int Round = 0; Round < 3; ++Round)
+    for (const CFGBlock *B : G)
+      if (B->empty() && !B->getTerminatorStmt() && B != &G.getEntry() &&
+          B != &G.getExit() && B->succ_size() > 0)
+        R.Inside[B->getBlockID()] = llvm::all_of(
+            B->succs(), [&](const CFGBlock::AdjacentBlock &S) {
+              return !S.getReachableBlock() ||
+                     R.Inside[S.getReachableBlock()->getBlockID()];
+            });
+  return R;
+}
+
+/// Whether \p B calls a helper of the file (not \p FD, not a stop test
+/// itself) that tests the stop.
+static bool callsStopTestingHelper(const KthreadModel &M, const CFGBlock &B,
+                                   const FunctionDecl *FD) {
+  for (const CFGElement &E : B)
+    if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
+      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
+        if (const FunctionDecl *Callee = Call->getDirectCallee())
+          if (const FunctionDecl *Def = Callee->getDefinition();
+              Def && Def->hasBody() && Def != FD &&
+              !M.isStopTestName(calleeName(Call)) && M.functionTestsStop(Def))
+            return true;
+  return false;
+}
+
 bool StopConditions::leavesOnStop(const FunctionDecl *FD,
                                   llvm::ArrayRef<const Stmt *> Region,
                                   const Expr **DeadTest) const {
   const CFG *G = M.cfgOf(FD);
   if (!G)
     return true;
-  // The statements of the loop, and the blocks made of them.
-  struct Collect : RecursiveASTVisitor<Collect> {
-    llvm::SmallPtrSet<const Stmt *, 32> Stmts;
-    bool VisitStmt(Stmt *S) {
-      Stmts.insert(S);
-      return true;
-    }
-  } C;
-  for (const Stmt *S : Region)
-    C.TraverseStmt(const_cast<Stmt *>(S));
-  std::vector<char> Inside(G->getNumBlockIDs(), 0);
-  for (const CFGBlock *B : *G) {
-    bool In = B->getTerminatorStmt() && C.Stmts.count(B->getTerminatorStmt());
-    for (const CFGElement &E : *B)
-      if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
-        In |= C.Stmts.count(CS->getStmt()) != 0;
-    Inside[B->getBlockID()] = In;
-  }
-  // Empty blocks (the loop's back edge, joins) belong to the loop when all
-  // they lead to does.
-  for (int Round = 0; Round < 3; ++Round)
-    for (const CFGBlock *B : *G)
-      if (B->empty() && !B->getTerminatorStmt() && B != &G->getEntry() &&
-          B != &G->getExit() && B->succ_size() > 0)
-        Inside[B->getBlockID()] = llvm::all_of(
-            B->succs(), [&](const CFGBlock::AdjacentBlock &S) {
-              return !S.getReachableBlock() ||
-                     Inside[S.getReachableBlock()->getBlockID()];
-            });
+  RegionBlocks R = regionBlocks(*G, Region);
+  const std::vector<char> &Inside = R.Inside;
 
   // The branches taken only on the stop, and what follows calls of helpers
   // that test the stop themselves.
@@ -379,22 +411,15 @@ bool StopConditions::leavesOnStop(const FunctionDecl *FD,
     }
   };
   std::vector<std::pair<const CFGBlock *, const Expr *>> Tests;
-  bool CallsStopTest = llvm::any_of(C.Stmts, [&](const Stmt *S) {
+  bool CallsStopTest = llvm::any_of(R.Stmts, [&](const Stmt *S) {
     const auto *Call = dyn_cast<CallExpr>(S);
     return Call && M.isStopTestName(calleeName(Call));
   });
   for (const CFGBlock *B : *G) {
     if (!Inside[B->getBlockID()])
       continue;
-    for (const CFGElement &E : *B)
-      if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>())
-        if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
-          if (const FunctionDecl *Callee = Call->getDirectCallee())
-            if (const FunctionDecl *Def = Callee->getDefinition();
-                Def && Def->hasBody() && Def != FD &&
-                !M.isStopTestName(calleeName(Call)) &&
-                M.functionTestsStop(Def))
-              return true;
+    if (callsStopTestingHelper(M, *B, FD))
+      return true;
     if (B->succ_size() != 2)
       continue;
     const Expr *Cond = branchCondition(*B);

@@ -52,10 +52,84 @@ static bool isStatementOf(const Stmt *S, const CallExpr *Call) {
          E->getSourceRange().fullyContains(Call->getSourceRange());
 }
 
-void StopOrderingCheck::checkModel(const KthreadModel &M) {
-  bool Interruptible = interruptibleWaitsHang();
+/// The stopper's signal of what \p W waits on when it comes only after the
+/// stop: no signal reaches the stop and one is reached from it.
+static const SignalSite *signalOnlyAfterStop(const KthreadModel &M,
+                                             const HandleUse &Stop,
+                                             const BlindWait &W,
+                                             llvm::ArrayRef<SignalSite> Sites) {
+  const SignalSite *Late = nullptr;
+  for (const SignalSite &S : Sites) {
+    if (!S.IsSignal || S.Kind != W.Kind || !(S.Object == W.Object))
+      continue;
+    if (M.reaches(Stop.Enclosing, S.Call, Stop.Call))
+      return nullptr;
+    if (!Late && M.reaches(Stop.Enclosing, Stop.Call, S.Call))
+      Late = &S;
+  }
+  return Late;
+}
+
+/// The fix-it that swaps the stop with the signal, when the signal is the
+/// very next statement; none otherwise.
+static llvm::SmallVector<FixItHint, 2>
+swapWithNextStatement(const KthreadModel &M, const HandleUse &Stop,
+                      const SignalSite &Signal) {
   const ASTContext &Ctx = M.context();
   const SourceManager &SM = Ctx.getSourceManager();
+  auto [StopStmt, Next] = statementAndNext(Stop.Enclosing->getBody(), Stop.Call);
+  if (!StopStmt || !Next || !isStatementOf(Next, Signal.Call))
+    return {};
+  auto FileRange = [&](const Stmt *S) {
+    return Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(S->getSourceRange()), SM,
+        Ctx.getLangOpts());
+  };
+  CharSourceRange A = FileRange(StopStmt), B = FileRange(Next);
+  if (A.isInvalid() || B.isInvalid())
+    return {};
+  return {FixItHint::CreateReplacement(
+              A, Lexer::getSourceText(B, SM, Ctx.getLangOpts())),
+          FixItHint::CreateReplacement(
+              B, Lexer::getSourceText(A, SM, Ctx.getLangOpts()))};
+}
+
+void StopOrderingCheck::reportSignalAfterStop(const KthreadModel &M,
+                                              const HandleUse &Stop,
+                                              const SignalSite &Late,
+                                              const BlindWait &W,
+                                              const FunctionDecl *Thread) {
+  diag(Stop.Call->getBeginLoc(),
+       "'%0' is called before '%1(&%2)', which thread function '%3' waits "
+       "for: each waits for the other, a deadlock")
+      << Stop.Call->getDirectCallee()->getName() << Late.Api << Late.ObjectText
+      << Thread->getName() << swapWithNextStatement(M, Stop, Late);
+  diag(W.Loc, "'%0' waits here for '%1'", DiagnosticIDs::Note)
+      << W.Api << W.ObjectText;
+  diag(Late.Loc,
+       "'%0' signals it only here, after the stop; signal before stopping",
+       DiagnosticIDs::Note)
+      << Late.Api;
+}
+
+void StopOrderingCheck::reportLockHeld(const HandleUse &Stop,
+                                       const SignalSite &Held,
+                                       const SyncOp &Taken,
+                                       const FunctionDecl *Thread) {
+  diag(Stop.Call->getBeginLoc(),
+       "'%0' is called while holding '%1', which thread function '%2' takes: "
+       "each waits for the other, a deadlock")
+      << Stop.Call->getDirectCallee()->getName() << Held.ObjectText
+      << Thread->getName();
+  diag(Held.Loc, "'%0' taken here; release it before stopping",
+       DiagnosticIDs::Note)
+      << Held.ObjectText;
+  diag(Taken.Loc, "'%0' takes it here", DiagnosticIDs::Note)
+      << Thread->getName();
+}
+
+void StopOrderingCheck::checkModel(const KthreadModel &M) {
+  bool InterruptibleHangs = interruptibleWaitsHang();
   std::set<const CallExpr *> Reported;
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
     if (!Fn->hasBody())
@@ -68,51 +142,11 @@ void StopOrderingCheck::checkModel(const KthreadModel &M) {
       // 1. A signal the thread waits for, only after the stop.
       for (const BlindWait &W : F.Waits) {
         if (!W.Object || W.Kind == SyncKind::Sleep ||
-            (W.Interruptible && !Interruptible))
+            (W.Interruptible && !InterruptibleHangs))
           continue;
-        const SignalSite *Late = nullptr;
-        bool Early = false;
-        for (const SignalSite &S : Sites) {
-          if (!S.IsSignal || S.Kind != W.Kind || !(S.Object == W.Object))
-            continue;
-          if (M.reaches(Stop->Enclosing, S.Call, Stop->Call))
-            Early = true;
-          else if (!Late && M.reaches(Stop->Enclosing, Stop->Call, S.Call))
-            Late = &S;
-        }
-        if (!Late || Early || !Reported.insert(Stop->Call).second)
-          continue;
-        {
-          auto D = diag(Stop->Call->getBeginLoc(),
-                        "'%0' is called before '%1(&%2)', which thread "
-                        "function '%3' waits for: each waits for the other, "
-                        "a deadlock")
-                   << Stop->Call->getDirectCallee()->getName() << Late->Api
-                   << Late->ObjectText << Fn->getName();
-          // Fix-it when the signal is the very next statement: swap them.
-          auto [StopStmt, Next] =
-              statementAndNext(Stop->Enclosing->getBody(), Stop->Call);
-          if (StopStmt && Next && isStatementOf(Next, Late->Call)) {
-            CharSourceRange A = Lexer::makeFileCharRange(
-                CharSourceRange::getTokenRange(StopStmt->getSourceRange()), SM,
-                Ctx.getLangOpts());
-            CharSourceRange B = Lexer::makeFileCharRange(
-                CharSourceRange::getTokenRange(Next->getSourceRange()), SM,
-                Ctx.getLangOpts());
-            if (A.isValid() && B.isValid()) {
-              StringRef TA = Lexer::getSourceText(A, SM, Ctx.getLangOpts());
-              StringRef TB = Lexer::getSourceText(B, SM, Ctx.getLangOpts());
-              D << FixItHint::CreateReplacement(A, TB)
-                << FixItHint::CreateReplacement(B, TA);
-            }
-          }
-        }
-        diag(W.Loc, "'%0' waits here for '%1'", DiagnosticIDs::Note)
-            << W.Api << W.ObjectText;
-        diag(Late->Loc, "'%0' signals it only here, after the stop; signal "
-                        "before stopping",
-             DiagnosticIDs::Note)
-            << Late->Api;
+        const SignalSite *Late = signalOnlyAfterStop(M, *Stop, W, Sites);
+        if (Late && Reported.insert(Stop->Call).second)
+          reportSignalAfterStop(M, *Stop, *Late, W, Fn);
       }
       // 2. A lock held across the stop that the thread takes.
       for (const SignalSite *Held :
@@ -120,18 +154,8 @@ void StopOrderingCheck::checkModel(const KthreadModel &M) {
         auto Taken = llvm::find_if(F.Locks, [&](const SyncOp &L) {
           return L.Object == Held->Object;
         });
-        if (Taken == F.Locks.end() || !Reported.insert(Stop->Call).second)
-          continue;
-        diag(Stop->Call->getBeginLoc(),
-             "'%0' is called while holding '%1', which thread function '%2' "
-             "takes: each waits for the other, a deadlock")
-            << Stop->Call->getDirectCallee()->getName() << Held->ObjectText
-            << Fn->getName();
-        diag(Held->Loc, "'%0' taken here; release it before stopping",
-             DiagnosticIDs::Note)
-            << Held->ObjectText;
-        diag(Taken->Loc, "'%0' takes it here", DiagnosticIDs::Note)
-            << Fn->getName();
+        if (Taken != F.Locks.end() && Reported.insert(Stop->Call).second)
+          reportLockHeld(*Stop, *Held, *Taken, Fn);
       }
     }
   }

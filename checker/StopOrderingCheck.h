@@ -4,6 +4,7 @@
 #define KTHREAD_LINT_CHECKER_STOPORDERINGCHECK_H
 
 #include "KthreadCheck.h"
+#include "ThreadFacts.h"
 
 namespace clang::tidy::kthread {
 
@@ -17,6 +18,13 @@ class StopOrderingCheck : public WaitJudgingCheck {
 public:
   using WaitJudgingCheck::WaitJudgingCheck;
   void checkModel(const KthreadModel &M) override;
+
+private:
+  void reportSignalAfterStop(const KthreadModel &M, const HandleUse &Stop,
+                             const SignalSite &Late, const BlindWait &W,
+                             const FunctionDecl *Thread);
+  void reportLockHeld(const HandleUse &Stop, const SignalSite &Held,
+                      const SyncOp &Taken, const FunctionDecl *Thread);
 };
 
 } // namespace clang::tidy::kthread
