@@ -263,50 +263,54 @@ void withStdoutTo(StringRef Path, const std::function<void()> &Fn) {
     fail(Path + ": " + toString(std::move(E)));
 }
 
-} // namespace
+/// The command line split into our own options and the compile command.
+struct SplitCommandLine {
+  std::vector<const char *> OwnArgs;
+  std::optional<std::vector<std::string>> FixedArgs;
+  bool Kbuild = false;
+};
 
-int main(int argc, const char **argv) {
-  InitLLVM X(argc, argv);
-  (void)KthreadModuleAnchorSource;
-
+SplitCommandLine splitCommandLine(int argc, const char **argv) {
+  SplitCommandLine R;
   std::vector<std::string> RawArgs(argv + 1, argv + argc);
   bool HasDashDash = llvm::is_contained(RawArgs, std::string("--"));
   // kbuild's `$(CHECK) $(CHECKFLAGS) $(c_flags) file.c`: our own options
   // (from CF=) are mixed into sparse's and the compiler's flags.
-  bool Kbuild = !HasDashDash && kthread_lint::isKbuildCheckerCall(RawArgs);
-
-  std::vector<const char *> OwnArgs{argv[0]};
-  std::optional<std::vector<std::string>> FixedArgs;
-  if (Kbuild) {
-    FixedArgs.emplace();
+  R.Kbuild = !HasDashDash && kthread_lint::isKbuildCheckerCall(RawArgs);
+  R.OwnArgs.push_back(argv[0]);
+  if (R.Kbuild) {
+    R.FixedArgs.emplace();
     for (int I = 1; I < argc - 1; ++I) {
       StringRef A = argv[I];
       if (!isOwnKbuildOption(A)) {
-        FixedArgs->push_back(argv[I]);
+        R.FixedArgs->push_back(argv[I]);
         continue;
       }
-      OwnArgs.push_back(argv[I]);
+      R.OwnArgs.push_back(argv[I]);
       // "--output FILE" (CF="--output FILE"): the value comes along.
       bool Flag = A == "--fail-on-findings" || A == "--quiet" ||
                   A == "--verbose" || A.contains('=');
       if (!Flag && I + 1 < argc - 1)
-        OwnArgs.push_back(argv[++I]);
+        R.OwnArgs.push_back(argv[++I]);
     }
-    OwnArgs.push_back(argv[argc - 1]); // The source file.
-  } else {
-    // Flags after "--" are the compile command for every input.
-    for (int I = 1; I < argc; ++I) {
-      if (!FixedArgs && StringRef(argv[I]) == "--") {
-        FixedArgs.emplace();
-        continue;
-      }
-      if (FixedArgs)
-        FixedArgs->push_back(argv[I]);
-      else
-        OwnArgs.push_back(argv[I]);
-    }
+    R.OwnArgs.push_back(argv[argc - 1]); // The source file.
+    return R;
   }
+  // Flags after "--" are the compile command for every input.
+  for (int I = 1; I < argc; ++I) {
+    if (!R.FixedArgs && StringRef(argv[I]) == "--") {
+      R.FixedArgs.emplace();
+      continue;
+    }
+    if (R.FixedArgs)
+      R.FixedArgs->push_back(argv[I]);
+    else
+      R.OwnArgs.push_back(argv[I]);
+  }
+  return R;
+}
 
+void parseOwnOptions(std::vector<const char *> &OwnArgs) {
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter(printVersion);
   std::string ParseErrors;
@@ -318,17 +322,22 @@ int main(int argc, const char **argv) {
     First.consume_front("kthread-lint: ");
     fail(First);
   }
+}
 
+kthread_lint::OutputFormat chooseFormat(bool Kbuild) {
   using kthread_lint::OutputFormat;
-  OutputFormat Format = Kbuild ? OutputFormat::Kbuild : OutputFormat::Clang;
-  if (!FormatName.empty()) {
-    auto F = kthread_lint::parseOutputFormat(FormatName);
-    if (!F || (*F == OutputFormat::Kbuild && !Kbuild))
-      fail("--format=" + FormatName +
-           ": unknown format; use clang, github, sarif, gitlab or json");
-    Format = *F;
-  }
+  if (FormatName.empty())
+    return Kbuild ? OutputFormat::Kbuild : OutputFormat::Clang;
+  auto F = kthread_lint::parseOutputFormat(FormatName);
+  if (!F || (*F == OutputFormat::Kbuild && !Kbuild))
+    fail("--format=" + FormatName +
+         ": unknown format; use clang, github, sarif, gitlab or json");
+  return *F;
+}
 
+/// The options of every file: .clang-tidy files (or --config/--config-file)
+/// under --checks, over the kthread-* checks only.
+std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider() {
   ClangTidyGlobalOptions GlobalOptions;
   ClangTidyOptions DefaultOptions = ClangTidyOptions::getDefaults();
   DefaultOptions.Checks = "-*,kthread-*";
@@ -341,130 +350,129 @@ int main(int argc, const char **argv) {
   OverrideOptions.Checks =
       (ChecksFilter.empty() ? "" : "-*," + ChecksFilter + ",") +
       "-clang-analyzer-*,-clang-diagnostic-*";
-  std::unique_ptr<ClangTidyOptionsProvider> Provider;
   auto FS = vfs::getRealFileSystem();
-  if (!ConfigText.empty() || !ConfigFile.empty()) {
-    std::string Text = ConfigText;
-    if (!ConfigFile.empty()) {
-      auto Buf = MemoryBuffer::getFile(ConfigFile);
-      if (!Buf)
-        fail(ConfigFile + ": " + Buf.getError().message());
-      Text = (*Buf)->getBuffer().str();
-    }
-    auto Parsed = parseConfiguration(MemoryBufferRef(Text, "config"));
-    if (!Parsed)
-      fail("invalid configuration: " + Parsed.getError().message());
-    ClangTidyOptions FromConfig = DefaultOptions;
-    FromConfig.mergeWith(*Parsed, 0);
-    Provider = std::make_unique<ConfigOptionsProvider>(
-        GlobalOptions, DefaultOptions, std::move(FromConfig), OverrideOptions,
-        FS);
-  } else {
-    Provider = std::make_unique<FileOptionsProvider>(
-        GlobalOptions, DefaultOptions, OverrideOptions, FS);
+  if (ConfigText.empty() && ConfigFile.empty())
+    return std::make_unique<FileOptionsProvider>(GlobalOptions, DefaultOptions,
+                                                 OverrideOptions, FS);
+  std::string Text = ConfigText;
+  if (!ConfigFile.empty()) {
+    auto Buf = MemoryBuffer::getFile(ConfigFile);
+    if (!Buf)
+      fail(ConfigFile + ": " + Buf.getError().message());
+    Text = (*Buf)->getBuffer().str();
   }
+  auto Parsed = parseConfiguration(MemoryBufferRef(Text, "config"));
+  if (!Parsed)
+    fail("invalid configuration: " + Parsed.getError().message());
+  ClangTidyOptions FromConfig = DefaultOptions;
+  FromConfig.mergeWith(*Parsed, 0);
+  return std::make_unique<ConfigOptionsProvider>(
+      GlobalOptions, DefaultOptions, std::move(FromConfig), OverrideOptions, FS);
+}
 
-  SmallString<256> Cwd;
-  sys::fs::current_path(Cwd);
-  if (ListApi) {
-    clang::tidy::kthread::printApiTable(outs());
-    return NoFindings;
-  }
-  if (ListChecks) {
-    std::string Probe = Inputs.empty() ? (Cwd + "/probe.c").str() : Inputs[0];
-    std::vector<std::string> Names =
-        getCheckNames(Provider->getOptions(Probe), false);
-    outs() << "Enabled checks:";
-    for (const std::string &N : Names)
-      outs() << "\n    " << N;
-    outs() << "\n\n";
-    return NoFindings;
-  }
+std::string absolutePath(StringRef In) {
+  SmallString<256> Abs(In);
+  sys::fs::make_absolute(Abs);
+  sys::path::remove_dots(Abs, true);
+  return Abs.str().str();
+}
 
+/// The files to analyse (absolute, each once) and the module directories
+/// they came from.
+struct InputFiles {
+  std::vector<std::string> Files;
+  std::vector<std::string> ModuleDirs;
+};
+
+InputFiles collectInputs(bool Kbuild) {
   if (Inputs.empty())
     fail("no input files; usage: kthread-lint [options] <file.c|module-dir>... "
          "[-- <compiler flags>]");
-  std::vector<std::string> Files;
-  std::vector<std::string> ModuleDirs;
+  InputFiles R;
   auto AddFile = [&](StringRef In) {
-    SmallString<256> Abs(In);
-    sys::fs::make_absolute(Abs);
-    sys::path::remove_dots(Abs, true);
-    if (!llvm::is_contained(Files, Abs.str().str()))
-      Files.push_back(Abs.str().str());
+    std::string Abs = absolutePath(In);
+    if (!llvm::is_contained(R.Files, Abs))
+      R.Files.push_back(Abs);
   };
   for (const std::string &In : Inputs) {
-    if (!Kbuild && sys::fs::is_directory(In) && kthread_lint::isModuleDir(In)) {
-      SmallString<256> Abs(In);
-      sys::fs::make_absolute(Abs);
-      sys::path::remove_dots(Abs, true);
-      SmallString<256> Real;
-      if (!sys::fs::real_path(Abs, Real))
-        Abs = Real;
-      std::vector<std::string> Sources = kthread_lint::moduleSources(Abs);
-      if (Sources.empty())
-        fail(In + ": a module directory without .c files");
-      ModuleDirs.push_back(Abs.str().str());
-      for (const std::string &S : Sources)
-        AddFile(S);
+    if (Kbuild || !sys::fs::is_directory(In) || !kthread_lint::isModuleDir(In)) {
+      validateInput(In);
+      AddFile(In);
       continue;
     }
-    validateInput(In);
-    AddFile(In);
+    SmallString<256> Dir(absolutePath(In)), Real;
+    if (!sys::fs::real_path(Dir, Real))
+      Dir = Real;
+    std::vector<std::string> Sources = kthread_lint::moduleSources(Dir);
+    if (Sources.empty())
+      fail(In + ": a module directory without .c files");
+    R.ModuleDirs.push_back(Dir.str().str());
+    for (const std::string &S : Sources)
+      AddFile(S);
   }
+  return R;
+}
 
-  std::unique_ptr<tooling::CompilationDatabase> DB;
-  std::string ZeroConfigDir;
-  if (!FixedArgs && BuildPath.getNumOccurrences() == 0) {
-    // Zero-config: module directories, or kernel files without a database.
-    bool NeedKbuild = !ModuleDirs.empty();
-    std::string Error;
-    if (!NeedKbuild &&
-        !tooling::CompilationDatabase::autoDetectFromSource(Files.front(),
-                                                            Error)) {
-      if (!kthread_lint::looksLikeKernelSource(Files.front()))
-        fail(Files.front() +
-             ": no compile command: no compile_commands.json in its parent "
-             "directories; pass -p <build-dir>, or the compiler flags after "
-             "'--'");
-      NeedKbuild = true;
-    }
-    if (NeedKbuild) {
-      auto KDir = kthread_lint::findKernelDir(KDirOpt);
-      if (!KDir) {
-        std::string Why = toString(KDir.takeError());
-        if (ModuleDirs.empty())
-          fail(Files.front() +
-               ": no compile command: no compile_commands.json in its parent "
-               "directories, and " + Why +
-               "; or pass -p <build-dir>, or the compiler flags after '--'");
-        fail(Why);
-      }
-      kthread_lint::ZeroConfigRequest Req;
-      Req.KDir = *KDir;
-      Req.ModuleDirs = ModuleDirs;
-      Req.Verbose = Verbose;
-      for (const std::string &F : Files)
-        if (llvm::none_of(ModuleDirs, [&](const std::string &D) {
-              return StringRef(F).startswith(D + "/");
-            }))
-          Req.LooseFiles.push_back(F);
-      if (Verbose)
-        errs() << "kthread-lint: kernel build directory " << *KDir << "\n";
-      auto DbDir = kthread_lint::zeroConfigDatabase(Req);
-      if (!DbDir)
-        fail(toString(DbDir.takeError()));
-      ZeroConfigDir = *DbDir;
-    }
+/// Without a compile command given: the directory of a database made with
+/// the kernel's kbuild for module directories and kernel files that have
+/// none; empty when a compile_commands.json of their own is found.
+std::string zeroConfigDatabaseFor(const InputFiles &In) {
+  bool NeedKbuild = !In.ModuleDirs.empty();
+  std::string Error;
+  const std::string &First = In.Files.front();
+  if (!NeedKbuild &&
+      !tooling::CompilationDatabase::autoDetectFromSource(First, Error)) {
+    if (!kthread_lint::looksLikeKernelSource(First))
+      fail(First + ": no compile command: no compile_commands.json in its "
+                   "parent directories; pass -p <build-dir>, or the compiler "
+                   "flags after '--'");
+    NeedKbuild = true;
   }
-  if (Kbuild)
-    DB = std::make_unique<tooling::FixedCompilationDatabase>(Cwd, *FixedArgs);
+  if (!NeedKbuild)
+    return "";
+  auto KDir = kthread_lint::findKernelDir(KDirOpt);
+  if (!KDir) {
+    std::string Why = toString(KDir.takeError());
+    if (In.ModuleDirs.empty())
+      fail(First + ": no compile command: no compile_commands.json in its "
+                   "parent directories, and " + Why +
+           "; or pass -p <build-dir>, or the compiler flags after '--'");
+    fail(Why);
+  }
+  kthread_lint::ZeroConfigRequest Req;
+  Req.KDir = *KDir;
+  Req.ModuleDirs = In.ModuleDirs;
+  Req.Verbose = Verbose;
+  for (const std::string &F : In.Files)
+    if (llvm::none_of(In.ModuleDirs, [&](const std::string &D) {
+          return StringRef(F).startswith(D + "/");
+        }))
+      Req.LooseFiles.push_back(F);
+  if (Verbose)
+    errs() << "kthread-lint: kernel build directory " << *KDir << "\n";
+  auto DbDir = kthread_lint::zeroConfigDatabase(Req);
+  if (!DbDir)
+    fail(toString(DbDir.takeError()));
+  return *DbDir;
+}
+
+/// The compile command of every input, made fit for clang-16 and with
+/// --extra-arg(-before) added.
+std::unique_ptr<tooling::CompilationDatabase>
+makeCompilations(const SplitCommandLine &CL, const InputFiles &In,
+                 StringRef Cwd) {
+  std::string ZeroConfigDir;
+  if (!CL.FixedArgs && BuildPath.getNumOccurrences() == 0)
+    ZeroConfigDir = zeroConfigDatabaseFor(In);
+  std::unique_ptr<tooling::CompilationDatabase> DB;
+  if (CL.Kbuild)
+    DB = std::make_unique<tooling::FixedCompilationDatabase>(Cwd, *CL.FixedArgs);
   else
-    DB = loadCompilations(FixedArgs, Files.front(), ZeroConfigDir);
+    DB = loadCompilations(CL.FixedArgs, In.Files.front(), ZeroConfigDir);
   // A zero-config database that could not be cached is read; drop it.
   if (sys::path::filename(ZeroConfigDir).startswith("kthread-lint-compdb-"))
     sys::fs::remove_directories(ZeroConfigDir);
-  for (const std::string &F : Files)
+  for (const std::string &F : In.Files)
     if (DB->getCompileCommands(F).empty())
       fail(F + ": no compile command for it in the compile database");
   auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
@@ -476,12 +484,129 @@ int main(int argc, const char **argv) {
   Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
       std::vector<std::string>(ExtraArgs.begin(), ExtraArgs.end()),
       tooling::ArgumentInsertPosition::END));
+  return Adjusted;
+}
 
+std::string baseDirFor(bool Kbuild, StringRef Cwd) {
+  if (!BaseDirOpt.empty())
+    return absolutePath(BaseDirOpt);
+  return Kbuild ? Cwd.str() : kthread_lint::defaultBaseDir(Cwd);
+}
+
+using FindingKey = std::tuple<std::string, unsigned, std::string>;
+
+/// Writes --write-baseline, then drops the findings --baseline knows;
+/// returns the dropped ones by file, offset and check.
+std::set<FindingKey> applyBaseline(std::vector<kthread_lint::Finding> &Found,
+                                   const kthread_lint::OutputOptions &OutOpts) {
+  if (!WriteBaselineFile.empty())
+    if (Error E = kthread_lint::writeFileAtomically(
+            WriteBaselineFile, [&](raw_ostream &OS) {
+              kthread_lint::writeBaseline(OS, Found, OutOpts);
+            }))
+      fail(toString(std::move(E)));
+  std::set<FindingKey> Suppressed;
+  if (BaselineFile.empty())
+    return Suppressed;
+  auto Known = kthread_lint::readBaseline(BaselineFile);
+  if (!Known)
+    fail(toString(Known.takeError()));
+  std::vector<kthread_lint::Finding> Kept;
+  for (kthread_lint::Finding &F : Found) {
+    if (Known->count(F.Fingerprint))
+      Suppressed.insert({F.Where.File, F.Where.Offset, F.Check});
+    else
+      Kept.push_back(std::move(F));
+  }
+  Found = std::move(Kept);
+  return Suppressed;
+}
+
+void writeReport(raw_ostream &OS, kthread_lint::OutputFormat Format,
+                 const std::vector<kthread_lint::Finding> &Found,
+                 const std::vector<kthread_lint::Failure> &Failures,
+                 const kthread_lint::OutputOptions &OutOpts) {
+  using kthread_lint::OutputFormat;
+  switch (Format) {
+  case OutputFormat::Github:
+    return kthread_lint::writeGithub(OS, Found, Failures, OutOpts);
+  case OutputFormat::Sarif:
+    return kthread_lint::writeSarif(OS, Found, Failures, OutOpts);
+  case OutputFormat::Gitlab:
+    return kthread_lint::writeGitlab(OS, Found, Failures, OutOpts);
+  case OutputFormat::Json:
+    return kthread_lint::writeJson(OS, Found, Failures, OutOpts);
+  default:
+    return kthread_lint::writeKbuild(OS, Found, OutOpts);
+  }
+}
+
+/// Prints (and with --fix applies) the findings in the chosen format, to
+/// --output or standard output.
+void emitFindings(kthread_lint::OutputFormat Format,
+                  const std::function<void()> &RunHandleErrors,
+                  const std::vector<kthread_lint::Finding> &Found,
+                  const std::vector<kthread_lint::Failure> &Failures,
+                  const kthread_lint::OutputOptions &OutOpts) {
+  using kthread_lint::OutputFormat;
+  StringRef Out = OutputFile.empty() ? StringRef("-") : StringRef(OutputFile);
+  if (Format == OutputFormat::Clang) {
+    if (Out == "-")
+      RunHandleErrors();
+    else
+      withStdoutTo(Out, RunHandleErrors);
+    return;
+  }
+  // Fix-its are applied by clang-tidy's reporter; its text is not wanted.
+  if (ApplyFixes)
+    withStdoutTo("/dev/null", RunHandleErrors);
+  auto Write = [&](raw_ostream &OS) {
+    writeReport(OS, Format, Found, Failures, OutOpts);
+  };
+  if (Format == OutputFormat::Kbuild && Out == "-")
+    Write(errs()); // Like a compiler's (and sparse's) warnings.
+  else if (Error E = kthread_lint::writeFileAtomically(Out, Write))
+    fail(toString(std::move(E)));
+}
+
+int listAndExit(ClangTidyOptionsProvider &Provider, StringRef Cwd) {
+  if (ListApi) {
+    clang::tidy::kthread::printApiTable(outs());
+    return NoFindings;
+  }
+  std::string Probe = Inputs.empty() ? (Cwd + "/probe.c").str() : Inputs[0];
+  std::vector<std::string> Names =
+      getCheckNames(Provider.getOptions(Probe), false);
+  outs() << "Enabled checks:";
+  for (const std::string &N : Names)
+    outs() << "\n    " << N;
+  outs() << "\n\n";
+  return NoFindings;
+}
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  InitLLVM X(argc, argv);
+  (void)KthreadModuleAnchorSource;
+
+  SplitCommandLine CL = splitCommandLine(argc, argv);
+  parseOwnOptions(CL.OwnArgs);
+  kthread_lint::OutputFormat Format = chooseFormat(CL.Kbuild);
+  std::unique_ptr<ClangTidyOptionsProvider> Provider = makeOptionsProvider();
+  SmallString<256> Cwd;
+  sys::fs::current_path(Cwd);
+  if (ListApi || ListChecks)
+    return listAndExit(*Provider, Cwd);
+
+  InputFiles In = collectInputs(CL.Kbuild);
+  std::unique_ptr<tooling::CompilationDatabase> Compilations =
+      makeCompilations(CL, In, Cwd);
   ClangTidyContext Context(std::move(Provider), false);
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
-  std::vector<ClangTidyError> Errors =
-      kthread_lint::runChecks(Context, *Adjusted, Files, BaseFS, ApplyFixes);
+  std::vector<ClangTidyError> Errors = kthread_lint::runChecks(
+      Context, *Compilations, In.Files, BaseFS, ApplyFixes);
 
   std::vector<kthread_lint::Finding> Found;
   std::vector<kthread_lint::Failure> Failures;
@@ -489,105 +614,37 @@ int main(int argc, const char **argv) {
   // Errors of the compiler driver have no file ("unknown argument ...").
   for (kthread_lint::Failure &F : Failures)
     if (F.File.empty()) {
-      F.File = Files.size() == 1 ? Files.front() : "<compile command>";
+      F.File = In.Files.size() == 1 ? In.Files.front() : "<compile command>";
       F.Reason = "compile command: " + StringRef(F.Reason).ltrim(": ").str();
     }
 
   kthread_lint::OutputOptions OutOpts;
   OutOpts.ToolVersion = KTHREAD_LINT_VERSION;
-  if (!BaseDirOpt.empty()) {
-    SmallString<256> B(BaseDirOpt);
-    sys::fs::make_absolute(B);
-    sys::path::remove_dots(B, true);
-    OutOpts.BaseDir = B.str().str();
-  } else if (Kbuild) {
-    OutOpts.BaseDir = Cwd.str().str();
-  } else {
-    OutOpts.BaseDir = kthread_lint::defaultBaseDir(Cwd);
-  }
+  OutOpts.BaseDir = baseDirFor(CL.Kbuild, Cwd);
   kthread_lint::computeFingerprints(Found, OutOpts.BaseDir);
-
-  if (!WriteBaselineFile.empty())
-    if (Error E = kthread_lint::writeFileAtomically(
-            WriteBaselineFile, [&](raw_ostream &OS) {
-              kthread_lint::writeBaseline(OS, Found, OutOpts);
-            }))
-      fail(toString(std::move(E)));
-
   // Baselined findings are dropped from every output and the exit status.
-  std::set<std::tuple<std::string, unsigned, std::string>> Suppressed;
-  if (!BaselineFile.empty()) {
-    auto Known = kthread_lint::readBaseline(BaselineFile);
-    if (!Known)
-      fail(toString(Known.takeError()));
-    std::vector<kthread_lint::Finding> Kept;
-    for (kthread_lint::Finding &F : Found) {
-      if (Known->count(F.Fingerprint))
-        Suppressed.insert({F.Where.File, F.Where.Offset, F.Check});
-      else
-        Kept.push_back(std::move(F));
-    }
-    Found = std::move(Kept);
-  }
-
+  std::set<FindingKey> Suppressed = applyBaseline(Found, OutOpts);
   std::vector<ClangTidyError> KthreadErrors;
   for (const ClangTidyError &E : Errors)
     if (StringRef(E.DiagnosticName).startswith("kthread-") &&
         !Suppressed.count({E.Message.FilePath, E.Message.FileOffset,
                            E.DiagnosticName}))
       KthreadErrors.push_back(E);
-
-  auto RunHandleErrors = [&] {
-    unsigned WarningsAsErrors = 0;
-    handleErrors(KthreadErrors, Context, ApplyFixes ? FB_Fix : FB_NoFix,
-                 WarningsAsErrors, BaseFS);
-  };
-  StringRef Out = OutputFile.empty() ? StringRef("-") : StringRef(OutputFile);
-  switch (Format) {
-  case OutputFormat::Clang:
-    if (Out == "-")
-      RunHandleErrors();
-    else
-      withStdoutTo(Out, RunHandleErrors);
-    break;
-  default:
-    // Fix-its are applied by clang-tidy's reporter; its text is not wanted.
-    if (ApplyFixes)
-      withStdoutTo("/dev/null", RunHandleErrors);
-    auto Write = [&](raw_ostream &OS) {
-      switch (Format) {
-      case OutputFormat::Github:
-        kthread_lint::writeGithub(OS, Found, Failures, OutOpts);
-        break;
-      case OutputFormat::Sarif:
-        kthread_lint::writeSarif(OS, Found, Failures, OutOpts);
-        break;
-      case OutputFormat::Gitlab:
-        kthread_lint::writeGitlab(OS, Found, Failures, OutOpts);
-        break;
-      case OutputFormat::Json:
-        kthread_lint::writeJson(OS, Found, Failures, OutOpts);
-        break;
-      default:
-        kthread_lint::writeKbuild(OS, Found, OutOpts);
-        break;
-      }
-    };
-    if (Format == OutputFormat::Kbuild && Out == "-") {
-      // Like a compiler's (and sparse's) warnings: on standard error.
-      Write(errs());
-    } else if (Error E = kthread_lint::writeFileAtomically(Out, Write)) {
-      fail(toString(std::move(E)));
-    }
-    break;
-  }
+  emitFindings(
+      Format,
+      [&] {
+        unsigned WarningsAsErrors = 0;
+        handleErrors(KthreadErrors, Context, ApplyFixes ? FB_Fix : FB_NoFix,
+                     WarningsAsErrors, BaseFS);
+      },
+      Found, Failures, OutOpts);
 
   if (!ExportFixes.empty()) {
     std::error_code EC;
     raw_fd_ostream OS(ExportFixes, EC, sys::fs::OF_None);
     if (EC)
       fail(ExportFixes + ": " + EC.message());
-    exportReplacements(Files.front(), KthreadErrors, OS);
+    exportReplacements(In.Files.front(), KthreadErrors, OS);
   }
   for (const kthread_lint::Failure &F : Failures)
     WithColor::error(errs(), "kthread-lint")
@@ -597,5 +654,5 @@ int main(int argc, const char **argv) {
   if (Found.empty())
     return NoFindings;
   // As kbuild's checker, findings do not fail the build unless asked to.
-  return Kbuild && !FailOnFindings ? NoFindings : Findings;
+  return CL.Kbuild && !FailOnFindings ? NoFindings : Findings;
 }
