@@ -347,8 +347,8 @@ void LeakedThreadCheck::report(const ExitLeak &E) {
   switch (E.Kind) {
   case ExitLeak::NoRemove:
     diag(TC.Loc, "thread started by '%0' in probe '%1' is never stopped: "
-                 "driver '%2' has no remove function, so %3 runs freed code "
-                 "after rmmod")
+                 "'%2' has no remove function, so %3 runs freed code after "
+                 "rmmod")
         << TC.ApiName << nameOf(L.Start) << L.Driver->getName()
         << threadFnName(TC);
     diag(L.Driver->getLocation(),

@@ -136,11 +136,11 @@ void MissingShouldStopCheck::reportWait(const BlindWait &W) {
          DiagnosticIDs::Note);
     return;
   }
-  diag(W.Loc, "'%0' blocks the thread in a way kthread_stop() does not end%1: "
-              "it waits on %2 '%3' again, and kthread_stop() waits forever")
-      << W.Api << (W.Interruptible ? " on kernels before v6.1" : "")
-      << describe(W.Kind)
-      << (W.ObjectText.empty() ? std::string("?") : W.ObjectText);
+  diag(W.Loc, "'%0' on %1 '%2' is not ended by kthread_stop()%3, which then "
+              "waits forever")
+      << W.Api << describe(W.Kind)
+      << (W.ObjectText.empty() ? std::string("?") : W.ObjectText)
+      << (W.Interruptible ? " before v6.1" : "");
   diag(W.Loc, "%0", DiagnosticIDs::Note)
       << (W.Kind == SyncKind::WaitQueue
               ? "add kthread_should_stop() to the wait condition"

@@ -418,7 +418,7 @@ static int noremove_probe(struct platform_device *pdev)
 	if (!priv)
 		return -ENOMEM;
 	priv->worker = kthread_create_worker(0, "qux-events");
-	// CHECK-MESSAGES: :[[@LINE-1]]:17: warning: thread started by 'kthread_create_worker' in probe 'noremove_probe' is never stopped: driver 'noremove_driver' has no remove function, so the thread runs freed code after rmmod [kthread-leaked-thread]
+	// CHECK-MESSAGES: :[[@LINE-1]]:17: warning: thread started by 'kthread_create_worker' in probe 'noremove_probe' is never stopped: 'noremove_driver' has no remove function, so the thread runs freed code after rmmod [kthread-leaked-thread]
 	// CHECK-MESSAGES: :[[@LINE+7]]:31: note: driver 'noremove_driver' declared here; stop the thread in a remove function
 	if (IS_ERR(priv->worker))
 		return PTR_ERR(priv->worker);

@@ -24,11 +24,11 @@ static int ev_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		wait_event_interruptible(e->wq, e->pending);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event_interruptible' blocks the thread in a way kthread_stop() does not end on kernels before v6.1: it waits on wait queue 'e->wq' again, and kthread_stop() waits forever [kthread-missing-should-stop]
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event_interruptible' on wait queue 'e->wq' is not ended by kthread_stop() before v6.1, which then waits forever [kthread-missing-should-stop]
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'ev_fn' to return
 		e->pending = 0;
 		wait_for_completion_interruptible(&e->go);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion_interruptible' blocks the thread in a way kthread_stop() does not end on kernels before v6.1: it waits on completion 'e->go' again, and kthread_stop() waits forever
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion_interruptible' on completion 'e->go' is not ended by kthread_stop() before v6.1, which then waits forever
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'ev_fn' to return
 	}
 	return 0;

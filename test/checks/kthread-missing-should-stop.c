@@ -263,7 +263,7 @@ static int completion_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		wait_for_completion(&w->go);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion' blocks the thread in a way kthread_stop() does not end: it waits on completion 'w->go' again, and kthread_stop() waits forever [kthread-missing-should-stop]
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion' on completion 'w->go' is not ended by kthread_stop(), which then waits forever [kthread-missing-should-stop]
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'completion_fn' to return
 		do_work();
 	}
@@ -276,7 +276,7 @@ static int wq_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		wait_event(w->wq, w->ready);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event' blocks the thread in a way kthread_stop() does not end: it waits on wait queue 'w->wq' again, and kthread_stop() waits forever
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_event' on wait queue 'w->wq' is not ended by kthread_stop(), which then waits forever
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'wq_fn' to return
 		w->ready = 0;
 		do_work();
@@ -290,7 +290,7 @@ static int sem_fn(void *data)
 
 	while (!kthread_should_stop()) {
 		down(&w->sem);
-	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'down' blocks the thread in a way kthread_stop() does not end: it waits on semaphore 'w->sem' again, and kthread_stop() waits forever
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'down' on semaphore 'w->sem' is not ended by kthread_stop(), which then waits forever
 	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'sem_fn' to return
 		do_work();
 	}
@@ -311,12 +311,46 @@ static int flag_fn(void *data)
 	return 0;
 }
 
+/* Killable waits are not ended by kthread_stop() on any kernel. */
+static int killable_fn(void *data)
+{
+	struct waiter *w = data;
+
+	while (!kthread_should_stop()) {
+		wait_for_completion_killable(&w->go);
+	// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'wait_for_completion_killable' on completion 'w->go' is not ended by kthread_stop(), which then waits forever
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'killable_fn' to return
+		do_work();
+	}
+	return 0;
+}
+
+/* From v6.1 the interruptible wait returns at once after the stop
+ * (TIF_NOTIFY_SIGNAL), so this loop spins, and kthread_stop() still never
+ * returns: the loop is the report, not the wait. */
+static int spin_fn(void *data)
+{
+	struct waiter *w = data;
+
+	for (;;) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop never tests kthread_should_stop() and nothing else ends it: kthread_stop() waits forever for 'spin_fn'
+	// CHECK-MESSAGES: :[[@LINE-2]]:2: note: test kthread_should_stop() in the loop condition
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here waits for 'spin_fn' to return
+		wait_event_interruptible(w->wq, w->ready);
+		w->ready = 0;
+		do_work();
+	}
+	return 0;
+}
+
 int waiters_start(struct waiter *w)
 {
 	w->task = kthread_run(completion_fn, w, "kt-c");
 	w->task = kthread_run(wq_fn, w, "kt-wq");
 	w->task = kthread_run(sem_fn, w, "kt-sem");
 	w->task = kthread_run(flag_fn, w, "kt-flag");
+	w->task = kthread_run(killable_fn, w, "kt-kill");
+	w->task = kthread_run(spin_fn, w, "kt-spin");
 	return 0;
 }
 
