@@ -13,10 +13,9 @@ namespace clang::tidy::kthread {
 namespace {
 
 /// A stopper that holds its own reference (get_task_struct() on the same
-/// handle, or kthread_stop_put()) keeps the task alive.
+/// handle) keeps the task alive. kthread_stop_put() drops such a reference
+/// but takes none: without get_task_struct() it pins nothing.
 bool holdsReference(const KthreadModel &M, const HandleUse &Stop) {
-  if (Stop.Op == HandleOp::StopPut)
-    return true;
   for (const HandleUse *U : M.usesOf(Stop.Key))
     if (U->Op == HandleOp::GetRef &&
         (Stop.Key.Kind != HandleKey::Local || U->Enclosing == Stop.Enclosing))

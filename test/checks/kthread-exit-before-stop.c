@@ -8,6 +8,26 @@ int have_work(void);
 
 //===--- Positives -------------------------------------------------------===//
 
+/* kthread_stop_put() without get_task_struct() first drops the thread's own
+ * reference: the task is no more pinned than with kthread_stop(). */
+static struct task_struct *unpinned_put_task;
+
+static int unpinned_put_fn(void *data)
+{
+	do_work();
+	return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'unpinned_put_fn' can end here before kthread_should_stop() is true: 'unpinned_put_cycle' then stops a task that may be freed
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop_put' called here on a task that may be gone
+}
+
+void unpinned_put_cycle(void)
+{
+	unpinned_put_task = kthread_run(unpinned_put_fn, NULL, "kt-unpinned");
+	if (IS_ERR(unpinned_put_task))
+		return;
+	kthread_stop_put(unpinned_put_task);
+}
+
 /* The popular tutorial: wait for a completion, return; cleanup does
  * complete() then kthread_stop(). The thread may be gone by then. */
 static DECLARE_COMPLETION(release);
