@@ -529,6 +529,16 @@ llvm::SmallVector<llvm::StringRef, 2> creationNames(CreationKind Kind) {
   return Names;
 }
 
+llvm::SmallVector<llvm::StringRef, 2> featureDeclarations(ApiFeature F) {
+  switch (F) {
+  case ApiFeature::WorkerCreationSleeps:
+    return creationNames(CreationKind::RunWorker);
+  case ApiFeature::FullNameInProc:
+    return {"get_kthread_comm"};
+  }
+  return {};
+}
+
 void printApiTable(llvm::raw_ostream &OS) {
   OS << "# kind\tmatch\tname\teffects\n";
   for (const Row &R : Table) {

@@ -209,6 +209,20 @@ inline bool leavesHandleAlone(llvm::StringRef Name) {
 /// The creation functions and macros of kind \p Kind.
 llvm::SmallVector<llvm::StringRef, 2> creationNames(CreationKind Kind);
 
+/// What the kernel in use does, told by what its headers declare rather
+/// than by its version number (vendor trees backport).
+enum class ApiFeature {
+  /// kthread_create_worker() leaves the worker asleep and
+  /// kthread_run_worker() wakes it (v6.14).
+  WorkerCreationSleeps,
+  /// /proc and ps show a kthread's full name, not only its 15-character
+  /// comm (get_kthread_comm(), v5.17).
+  FullNameInProc,
+};
+
+/// The functions or macros whose declaration shows \p F.
+llvm::SmallVector<llvm::StringRef, 2> featureDeclarations(ApiFeature F);
+
 /// Prints the table, one row per line: kind (function or macro), how the
 /// name matches (exact, prefix, suffix, contains), the name, the effects.
 void printApiTable(llvm::raw_ostream &OS);

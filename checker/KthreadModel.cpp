@@ -28,8 +28,8 @@ static bool isGlobalStorage(const VarDecl *VD) {
   return VD->hasGlobalStorage();
 }
 
-bool workerCreationSleeps(const ASTContext &Ctx) {
-  for (llvm::StringRef Name : creationNames(CreationKind::RunWorker)) {
+bool headersDeclare(const ASTContext &Ctx, ApiFeature F) {
+  for (llvm::StringRef Name : featureDeclarations(F)) {
     const IdentifierInfo &II = Ctx.Idents.get(Name);
     if (!Ctx.getTranslationUnitDecl()->lookup(&II).empty() ||
         II.hasMacroDefinition())

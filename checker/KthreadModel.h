@@ -102,9 +102,14 @@ inline const Expr *comparedWithNull(const BinaryOperator *BO,
   return isNullConstant(R, Ctx) ? L : nullptr;
 }
 
+/// Whether the headers of the translation unit declare what shows \p F.
+bool headersDeclare(const ASTContext &Ctx, ApiFeature F);
+
 /// Whether kthread_create_worker() leaves the worker's task asleep: kernels
 /// that declare kthread_run_worker() (v6.14, and trees that backport it).
-bool workerCreationSleeps(const ASTContext &Ctx);
+inline bool workerCreationSleeps(const ASTContext &Ctx) {
+  return headersDeclare(Ctx, ApiFeature::WorkerCreationSleeps);
+}
 
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).

@@ -343,11 +343,15 @@ static void checkCommLength(ClangTidyCheck &Check, std::vector<Piece> &Pieces,
     return;
   // "at least" while some conversion's length is not known.
   bool IsFormat = llvm::any_of(Pieces, [](const Piece &P) { return !P.Exact; });
+  // From v5.17 /proc shows a kthread's full name; comm, which kernel logs
+  // (hung-task reports, oopses) and traces print, is still cut.
   if (Info.Kept)
     Check.diag(Loc,
                "thread name '%0' is %select{%1|at least %1}2 characters "
-               "long, but comm keeps only 15: ps and /proc show it as '%3'")
-        << Info.Rendered << unsigned(Info.MinLen) << IsFormat << *Info.Kept;
+               "long, but comm keeps only 15: %select{ps and /proc|kernel "
+               "logs and traces}4 show it as '%3'")
+        << Info.Rendered << unsigned(Info.MinLen) << IsFormat << *Info.Kept
+        << headersDeclare(Ctx, ApiFeature::FullNameInProc);
   else
     Check.diag(Loc, "thread name '%0' is at least %1 characters long once "
                     "formatted, but comm keeps only 15: the rest is lost")
