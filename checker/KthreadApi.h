@@ -4,7 +4,7 @@
 // for each call, its effect on a thread handle, on the calling thread and on
 // the objects it is passed (creates, wakes, stops, ends the thread, signals
 // or waits on an object, takes a lock, sleeps, ...), per
-// ../shared/kthread-contract.md. No other file names a kernel function;
+// docs/kthread-api.md. No other file names a kernel function;
 // `kthread-lint --list-api` prints the table, and the kernel audit's
 // prefilter reads it from there.
 //
