@@ -11,6 +11,7 @@
 #include "ClangTidyOptions.h"
 #include "CompilerFlags.h"
 #include "Findings.h"
+#include "FixDiff.h"
 #include "KthreadApi.h"
 #include "OutputFormats.h"
 #include "Runner.h"
@@ -70,6 +71,11 @@ cl::opt<std::string> ConfigFile(
     cl::value_desc("path"), cl::cat(Category));
 cl::opt<bool> ApplyFixes("fix", cl::desc("Apply the fix-its to the files"),
                          cl::cat(Category));
+cl::opt<bool> FixDryRun(
+    "fix-dry-run",
+    cl::desc("Print the fix-its --fix would apply as one unified diff (for\n"
+             "git apply or patch -p1) instead of the findings; change no file"),
+    cl::cat(Category));
 cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
@@ -146,7 +152,8 @@ bool isOwnKbuildOption(StringRef A) {
          Name == "baseline" || Name == "write-baseline" ||
          Name == "fail-on-findings" || Name == "checks" || Name == "config" ||
          Name == "config-file" || Name == "header-filter" || Name == "quiet" ||
-         Name == "export-fixes" || Name == "verbose" || Name == "kdir";
+         Name == "export-fixes" || Name == "verbose" || Name == "kdir" ||
+         Name == "fix-dry-run";
 }
 
 cl::extrahelp ExitHelp(R"(
@@ -289,7 +296,7 @@ SplitCommandLine splitCommandLine(int argc, const char **argv) {
       R.OwnArgs.push_back(argv[I]);
       // "--output FILE" (CF="--output FILE"): the value comes along.
       bool Flag = A == "--fail-on-findings" || A == "--quiet" ||
-                  A == "--verbose" || A.contains('=');
+                  A == "--verbose" || A == "--fix-dry-run" || A.contains('=');
       if (!Flag && I + 1 < argc - 1)
         R.OwnArgs.push_back(argv[++I]);
     }
@@ -322,6 +329,8 @@ void parseOwnOptions(std::vector<const char *> &OwnArgs) {
     First.consume_front("kthread-lint: ");
     fail(First);
   }
+  if (ApplyFixes && FixDryRun)
+    fail("--fix and --fix-dry-run exclude each other");
 }
 
 kthread_lint::OutputFormat chooseFormat(bool Kbuild) {
@@ -541,15 +550,28 @@ void writeReport(raw_ostream &OS, kthread_lint::OutputFormat Format,
   }
 }
 
-/// Prints (and with --fix applies) the findings in the chosen format, to
-/// --output or standard output.
+/// Prints (and with --fix applies) the findings in the chosen format, or
+/// with --fix-dry-run the fix-its as a diff, to --output or standard output.
 void emitFindings(kthread_lint::OutputFormat Format,
                   const std::function<void()> &RunHandleErrors,
+                  llvm::ArrayRef<ClangTidyError> KthreadErrors,
                   const std::vector<kthread_lint::Finding> &Found,
                   const std::vector<kthread_lint::Failure> &Failures,
                   const kthread_lint::OutputOptions &OutOpts) {
   using kthread_lint::OutputFormat;
   StringRef Out = OutputFile.empty() ? StringRef("-") : StringRef(OutputFile);
+  if (FixDryRun) {
+    auto Write = [&](raw_ostream &OS) {
+      if (Error E = kthread_lint::writeFixDiff(OS, KthreadErrors,
+                                               OutOpts.BaseDir))
+        fail(toString(std::move(E)));
+    };
+    if (Out == "-")
+      Write(outs());
+    else if (Error E = kthread_lint::writeFileAtomically(Out, Write))
+      fail(toString(std::move(E)));
+    return;
+  }
   if (Format == OutputFormat::Clang) {
     if (Out == "-")
       RunHandleErrors();
@@ -606,7 +628,7 @@ int main(int argc, const char **argv) {
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
   std::vector<ClangTidyError> Errors = kthread_lint::runChecks(
-      Context, *Compilations, In.Files, BaseFS, ApplyFixes);
+      Context, *Compilations, In.Files, BaseFS, ApplyFixes || FixDryRun);
 
   std::vector<kthread_lint::Finding> Found;
   std::vector<kthread_lint::Failure> Failures;
@@ -637,7 +659,7 @@ int main(int argc, const char **argv) {
         handleErrors(KthreadErrors, Context, ApplyFixes ? FB_Fix : FB_NoFix,
                      WarningsAsErrors, BaseFS);
       },
-      Found, Failures, OutOpts);
+      KthreadErrors, Found, Failures, OutOpts);
 
   if (!ExportFixes.empty()) {
     std::error_code EC;
