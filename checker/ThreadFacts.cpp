@@ -36,6 +36,30 @@ std::pair<HandleKey, std::string> syncObject(const CallExpr *C) {
   return {K, Text};
 }
 
+std::optional<ScopedLock> scopedLockOf(const VarDecl *VD) {
+  if (!VD->hasAttr<CleanupAttr>() || !VD->getInit())
+    return std::nullopt;
+  const auto *Ctor = dyn_cast<CallExpr>(VD->getInit()->IgnoreParenImpCasts());
+  const FunctionDecl *Callee = Ctor ? Ctor->getDirectCallee() : nullptr;
+  const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+  if (!Def || !Def->hasBody() || Ctor->getNumArgs() == 0)
+    return std::nullopt;
+  // The lock its initialiser's function takes: `({ mutex_lock(_T); _T; })`.
+  struct Finder : RecursiveASTVisitor<Finder> {
+    std::optional<SyncKind> Kind;
+    bool VisitCallExpr(CallExpr *C) {
+      SyncKind K;
+      if (!Kind && isLockAcquire(calleeName(C), K))
+        Kind = K;
+      return !Kind;
+    }
+  } F;
+  F.TraverseStmt(Def->getBody());
+  if (!F.Kind)
+    return std::nullopt;
+  return ScopedLock{Ctor, *F.Kind};
+}
+
 bool isLockAcquire(llvm::StringRef N, SyncKind &K) {
   const CallEffects &E = effectsOf(N);
   K = E.Sync;
@@ -77,6 +101,12 @@ public:
     return true;
   }
 
+  bool VisitVarDecl(VarDecl *VD) {
+    if (std::optional<ScopedLock> L = scopedLockOf(VD))
+      Out.F.Locks.push_back(op(L->Constructor, L->Kind, scopedLockApi(VD)));
+    return true;
+  }
+
   bool VisitForStmt(ForStmt *S) {
     if (isWaitEventLoop(S))
       return true;
@@ -97,6 +127,16 @@ public:
   }
 
 private:
+  /// `guard`, `scoped_guard`, or the constructor's name.
+  llvm::StringRef scopedLockApi(const VarDecl *VD) {
+    llvm::StringRef Macro = M.facet<MacroExpansions>().outer(
+        VD->getBeginLoc(),
+        [](llvm::StringRef N) { return macroEffectsOf(N).has(macro::Guard); });
+    return Macro.empty() ? calleeName(cast<CallExpr>(
+                               VD->getInit()->IgnoreParenImpCasts()))
+                         : Macro;
+  }
+
   SyncOp op(const CallExpr *C, SyncKind K, llvm::StringRef Api) {
     auto [Key, Text] = syncObject(C);
     return SyncOp{K, Key, Text, C, SM.getFileLoc(C->getBeginLoc()), Api.str(),
@@ -466,6 +506,30 @@ std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
       S.IsUnlock = Unlock;
       Out.push_back(S);
     }
+    /// The blocks and `for` statements around the visit: a scoped lock's
+    /// scope is the innermost.
+    std::vector<const Stmt *> Scopes;
+    bool TraverseCompoundStmt(CompoundStmt *S) {
+      Scopes.push_back(S);
+      bool R = RecursiveASTVisitor::TraverseCompoundStmt(S);
+      Scopes.pop_back();
+      return R;
+    }
+    bool TraverseForStmt(ForStmt *S) {
+      Scopes.push_back(S);
+      bool R = RecursiveASTVisitor::TraverseForStmt(S);
+      Scopes.pop_back();
+      return R;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      std::optional<ScopedLock> L = scopedLockOf(VD);
+      if (!L || Scopes.empty())
+        return true;
+      add(L->Constructor, L->Kind, calleeName(L->Constructor), false, false);
+      Out.back().Loc = SM.getFileLoc(VD->getBeginLoc());
+      Out.back().Scope = Scopes.back();
+      return true;
+    }
     bool VisitCallExpr(CallExpr *C) {
       llvm::StringRef N = calleeName(C);
       const CallEffects &E = effectsOf(N);
@@ -526,9 +590,19 @@ locksHeldAt(const KthreadModel &M, const FunctionDecl *FD, const Stmt *At,
   auto Target = M.cfgPosition(FD, At);
   if (!G || !Target)
     return Held;
+  // A scoped lock is held from its declaration to the end of its scope
+  // (Clang 16's CFG does not run `__cleanup` functions).
+  const SourceManager &SM = M.context().getSourceManager();
+  SourceLocation AtLoc = SM.getFileLoc(At->getBeginLoc());
+  for (const SignalSite &S : Sites)
+    if (S.Scope && S.Object &&
+        SM.isBeforeInTranslationUnit(S.Loc, AtLoc) &&
+        SM.isBeforeInTranslationUnit(
+            AtLoc, SM.getExpansionRange(S.Scope->getEndLoc()).getEnd()))
+      Held.push_back(&S);
   llvm::DenseMap<const Stmt *, const SignalSite *> ByCall;
   for (const SignalSite &S : Sites)
-    if (S.Object && S.Kind != SyncKind::Completion &&
+    if (S.Object && !S.Scope && S.Kind != SyncKind::Completion &&
         S.Kind != SyncKind::WaitQueue)
       ByCall[S.Call] = &S;
   if (ByCall.empty())

@@ -36,6 +36,15 @@ std::pair<HandleKey, std::string> syncObject(const CallExpr *C);
 bool isLockAcquire(llvm::StringRef N, SyncKind &K);
 bool isLockRelease(llvm::StringRef N, SyncKind &K);
 
+/// A lock held for a scope by a variable whose cleanup releases it:
+/// cleanup.h's `guard(mutex)(&m);` and `scoped_guard(spinlock, &l) { }`, and
+/// any `__cleanup` variable whose initialiser's function takes a lock.
+struct ScopedLock {
+  const CallExpr *Constructor; ///< `class_mutex_constructor(&m)`: the object.
+  SyncKind Kind;
+};
+std::optional<ScopedLock> scopedLockOf(const VarDecl *VD);
+
 /// A wait that kthread_stop() does not end.
 struct BlindWait : SyncOp {
   /// Interruptible: kthread_stop() ends it on kernels from about v6.1 on.
@@ -68,6 +77,9 @@ struct ThreadFacts {
 /// what a stopper does around kthread_stop().
 struct SignalSite : SyncOp {
   bool IsUnlock = false; ///< For locks: the release, not the acquisition.
+  /// For a ScopedLock: the statement (block, or scoped_guard()'s `for`)
+  /// to whose end it holds the lock.
+  const Stmt *Scope = nullptr;
   bool IsSignal = false; ///< complete(), wake_up(), up().
 };
 std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
