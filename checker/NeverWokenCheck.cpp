@@ -10,7 +10,7 @@ NeverWokenCheck::NeverWokenCheck(StringRef Name, ClangTidyContext *Context)
     : KthreadCheck(Name, Context),
       // Read as text: the bool overload's mangled name differs between the
       // compilers that may build us and clang-tidy.
-      CheckWorkers(llvm::StringRef(Options.get("CheckWorkers", "false"))
+      CheckWorkers(llvm::StringRef(Options.get("CheckWorkers", "true"))
                        .equals_insensitive("true")) {}
 
 void NeverWokenCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {

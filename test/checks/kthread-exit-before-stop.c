@@ -244,6 +244,26 @@ void exiter_cycle(void)
 		kthread_stop(exiter);
 }
 
+/* kthread_complete_and_exit() (v5.17) too, though it completes a completion
+ * first: the stopper does not wait on it. */
+static struct task_struct *completer;
+static DECLARE_COMPLETION(completer_done);
+
+static int completer_fn(void *data)
+{
+	do_work();
+	kthread_complete_and_exit(&completer_done, 0);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'completer_fn' can end here before kthread_should_stop() is true: 'completer_cycle' then stops a task that may be freed
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+}
+
+void completer_cycle(void)
+{
+	completer = kthread_run(completer_fn, NULL, "kt-complete");
+	if (!IS_ERR(completer))
+		kthread_stop(completer);
+}
+
 //===--- Must stay silent ------------------------------------------------===//
 
 /* Returns only after the stop test was true. */

@@ -1,9 +1,10 @@
-// With CheckWorkers, on kernels that have kthread_run_worker(), a worker made
-// with kthread_create_worker() must be woken; without the option, silent.
-// RUN: %check_kthread_lint --product=tool --check-suffix=WORKERS --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'true'}}" %s kthread-never-woken %t
-// RUN: %check_kthread_lint --product=plugin --check-suffix=WORKERS --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'true'}}" %s kthread-never-woken %t
-// RUN: %check_kthread_lint --product=tool %s kthread-never-woken %t
-// RUN: %check_kthread_lint --product=plugin %s kthread-never-woken %t
+// On kernels whose headers declare kthread_run_worker() (v6.14, and trees
+// that backport it), a worker made with kthread_create_worker() must be
+// woken (CheckWorkers, on by default); with CheckWorkers off, silent.
+// RUN: %check_kthread_lint --product=tool --check-suffix=WORKERS %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=plugin --check-suffix=WORKERS %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=tool --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'false'}}" %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=plugin --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'false'}}" %s kthread-never-woken %t
 
 #include <linux/kernel.h>
 
