@@ -242,6 +242,8 @@ const Row Table[] = {
     {P, "list_splice", fx(PublishesData | NeverSleeps)},
     {X, "llist_add", fx(PublishesData | NeverSleeps)},
     {Sfx, "set_bit", fx(PublishesData | NeverSleeps)},
+    {Sfx, "clear_bit", fx(PublishesData | NeverSleeps)},
+    {X, "clear_and_wake_up_bit", fx(PublishesData | NeverSleeps)},
     {P, "atomic_set", fx(PublishesData | NeverSleeps)},
     {P, "atomic_inc", fx(PublishesData | NeverSleeps)},
     {P, "atomic_add", fx(PublishesData | NeverSleeps)},

@@ -135,6 +135,15 @@ const WakeCondition *EventClassifier::conditionAt(const Stmt *St) {
   if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent))
     if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
       return nullptr;
+  // Nor does `set_bit(N, &s->flags)` or `clear_and_wake_up_bit(N, &s->flags)`:
+  // a call the effects table knows as a write of what it is given
+  // (fs/btrfs/disk-io.c's cleaner_kthread() tests the bit before).
+  if (const auto *UO = dyn_cast_or_null<UnaryOperator>(Parent);
+      UO && UO->getOpcode() == UO_AddrOf)
+    if (const auto *Call = dyn_cast_or_null<CallExpr>(
+            Parents->getParentIgnoreParenImpCasts(const_cast<UnaryOperator *>(UO))))
+      if (effectsOf(calleeName(Call)).has(effect::PublishesData))
+        return nullptr;
   // A value only printed (libertas's lbs_deb_thread(), a debug printk())
   // decides nothing about the sleep.
   if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))

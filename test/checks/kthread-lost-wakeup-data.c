@@ -63,6 +63,55 @@ int socket_start(struct socket *s)
 	return PTR_ERR_OR_ZERO(t);
 }
 
+//===--- Positive: the read is the test, not the bit writes around it ----===//
+
+// fs/btrfs/disk-io.c's cleaner_kthread(): set_bit() and
+// clear_and_wake_up_bit() write the flags; the test_bit() that decides to
+// sleep is the read a wake-up from cleaner_open() can slip past.
+void set_bit(long nr, unsigned long *addr);
+int test_bit(long nr, const unsigned long *addr);
+void clear_and_wake_up_bit(int bit, unsigned long *word);
+
+struct cleaner {
+	struct task_struct *task;
+	unsigned long flags;
+};
+
+static int cleaner_fn(void *data)
+{
+	struct cleaner *c = data;
+
+	for (;;) {
+		set_bit(1, &c->flags);
+		if (!test_bit(0, &c->flags))
+			goto sleep;
+		handle(0);
+sleep:
+		clear_and_wake_up_bit(1, &c->flags);
+		if (kthread_should_stop())
+			return 0;
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule();
+		// CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'schedule()' can sleep through a wake-up: 'c->flags' was read before the task state was set, so a wake-up from 'cleaner_open' in between is lost [kthread-lost-wakeup]
+		// CHECK-MESSAGES: :[[@LINE-10]]:21: note: 'c->flags' is read here
+		// CHECK-MESSAGES: :[[@LINE-4]]:3: note: and the state is set only here; set it before the test
+		// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'cleaner_open' updates 'c->flags' and wakes the thread here
+		__set_current_state(TASK_RUNNING);
+	}
+}
+
+void cleaner_open(struct cleaner *c)
+{
+	set_bit(0, &c->flags);
+	wake_up_process(c->task);
+}
+
+int cleaner_start(struct cleaner *c)
+{
+	c->task = kthread_run(cleaner_fn, c, "cleaner");
+	return PTR_ERR_OR_ZERO(c->task);
+}
+
 //===--- Silent: the state is set under the lock the test holds ----------===//
 
 // drivers/mtd/ubi/wl.c's ubi_thread(): the waker adds work and wakes under
