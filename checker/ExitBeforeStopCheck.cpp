@@ -218,6 +218,26 @@ bool exitsBeforeSignalling(const KthreadModel &M, const FunctionDecl *Fn,
 
 } // namespace
 
+void ExitBeforeStopCheck::reportExit(SourceLocation Exit,
+                                     const FunctionDecl *Thread,
+                                     llvm::ArrayRef<const HandleUse *> Stops) {
+  llvm::SmallVector<const FunctionDecl *, 2> Stoppers;
+  for (const HandleUse *S : Stops)
+    if (!llvm::is_contained(Stoppers, S->Enclosing))
+      Stoppers.push_back(S->Enclosing);
+  diag(Exit, "thread function '%0' can end here before kthread_should_stop() "
+             "is true: '%1'%select{ then stops|, and %3 more, then stop}2 a "
+             "task that may be freed")
+      << Thread->getName() << Stoppers.front()->getName()
+      << (Stoppers.size() > 1) << unsigned(Stoppers.size() - 1);
+  for (const HandleUse *S : Stops)
+    diag(S->Call->getBeginLoc(),
+         "'%0' called here on a task that may be gone; pin it with "
+         "get_task_struct(), or loop until kthread_should_stop()",
+         DiagnosticIDs::Note)
+        << S->Call->getDirectCallee()->getName();
+}
+
 void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
   const SourceManager &SM = M.context().getSourceManager();
   const StopConditions &SC = M.facet<StopConditions>();
@@ -261,23 +281,14 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
             SC.seenBefore(Seen, Fn, *B, Here, SignalsAllowed) !=
                 StopUnknown)
           continue;
-        const HandleUse *Stop = nullptr;
+        // Every stopper that can come after this exit: which of them races
+        // is the reader's to judge, so none is singled out.
+        std::vector<const HandleUse *> Racing;
         for (const auto &[S, Awaited] : Unpinned)
-          if (!exitsBeforeSignalling(M, Fn, Awaited, St)) {
-            Stop = S;
-            break;
-          }
-        if (!Stop)
-          continue;
-        diag(SM.getFileLoc(St->getBeginLoc()),
-             "thread function '%0' can end here before kthread_should_stop() "
-             "is true: '%1' then stops a task that may be freed")
-            << Fn->getName() << Stop->Enclosing->getName();
-        diag(Stop->Call->getBeginLoc(),
-             "'%0' called here on a task that may be gone; pin it with "
-             "get_task_struct(), or loop until kthread_should_stop()",
-             DiagnosticIDs::Note)
-            << Stop->Call->getDirectCallee()->getName();
+          if (!exitsBeforeSignalling(M, Fn, Awaited, St))
+            Racing.push_back(S);
+        if (!Racing.empty())
+          reportExit(SM.getFileLoc(St->getBeginLoc()), Fn, Racing);
       }
     }
   }

@@ -17,6 +17,10 @@ class ExitBeforeStopCheck : public KthreadCheck {
 public:
   using KthreadCheck::KthreadCheck;
   void checkModel(const KthreadModel &M) override;
+
+private:
+  void reportExit(SourceLocation Exit, const FunctionDecl *Thread,
+                  llvm::ArrayRef<const HandleUse *> Stops);
 };
 
 } // namespace clang::tidy::kthread

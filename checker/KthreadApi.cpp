@@ -241,6 +241,7 @@ const Row Table[] = {
     {P, "list_move", fx(PublishesData | NeverSleeps)},
     {P, "list_splice", fx(PublishesData | NeverSleeps)},
     {X, "llist_add", fx(PublishesData | NeverSleeps)},
+    {P, "test_and_", fx(PublishesData | ReadsData | NeverSleeps)},
     {Sfx, "set_bit", fx(PublishesData | NeverSleeps)},
     {Sfx, "clear_bit", fx(PublishesData | NeverSleeps)},
     {X, "clear_and_wake_up_bit", fx(PublishesData | NeverSleeps)},
@@ -396,7 +397,7 @@ std::string flagNames(uint64_t F) {
       {CurrentTask, "current-task"}, {LockArgument, "lock-argument"},
       {BranchHint, "branch-hint"}, {CompileTimeError, "compile-time-error"},
       {IoWait, "io-wait"},        {Anchor, "anchor"},
-      {TrueForNull, "true-for-null"},
+      {TrueForNull, "true-for-null"}, {ReadsData, "reads-data"},
   };
   std::string Out;
   for (const auto &[Bit, Name] : Names)

@@ -110,6 +110,7 @@ enum : uint64_t {
   IoWait = 1ull << 32,         ///< A wait that ends when the I/O does.
   Anchor = 1ull << 33,         ///< Names the kthread API: the audit's prefilter keeps its users.
   TrueForNull = 1ull << 34,    ///< An ErrTest that is also true for NULL.
+  ReadsData = 1ull << 35,      ///< Also reads what it updates: test_and_set_bit() returns the old bit.
 };
 } // namespace effect
 

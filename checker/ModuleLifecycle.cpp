@@ -162,6 +162,16 @@ std::set<const FunctionDecl *> reachable(const KthreadModel &M,
   return Out;
 }
 
+/// A variable that takes a function's address only to keep or export the
+/// symbol: EXPORT_SYMBOL()'s __ADDRESSABLE() (a section the linker
+/// discards), the ksymtab entries. Nothing calls through it.
+static bool keepsSymbolOnly(const Decl *D) {
+  const auto *SA = D->getAttr<SectionAttr>();
+  return SA && isa<VarDecl>(D) &&
+         (SA->getName().startswith(".discard") ||
+          SA->getName().startswith("___ksymtab"));
+}
+
 /// Functions whose address is taken (callbacks: devm actions, timers,
 /// notifiers, sysfs handlers): when they run is not known here.
 std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
@@ -184,7 +194,8 @@ std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
   // of is the kernel's business.
   const SourceManager &SM = Ctx.getSourceManager();
   for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
-    if (SM.isWrittenInMainFile(SM.getFileLoc(D->getLocation())))
+    if (SM.isWrittenInMainFile(SM.getFileLoc(D->getLocation())) &&
+        !keepsSymbolOnly(D))
       R.TraverseDecl(D);
   return R.Taken;
 }

@@ -132,9 +132,20 @@ const WakeCondition *EventClassifier::conditionAt(const Stmt *St) {
     return nullptr;
   const Stmt *Parent =
       Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(St));
+  // `s->pins[i] = v` writes an element: the array is the subscript's base.
+  const Stmt *Written = St;
+  while (const auto *AS = dyn_cast_or_null<ArraySubscriptExpr>(Parent)) {
+    if (AS->getBase()->IgnoreParenImpCasts() != Written)
+      break;
+    Written = AS;
+    Parent = Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(Written));
+  }
   if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Parent))
-    if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == St)
+    if (BO->getOpcode() == BO_Assign && BO->getLHS()->IgnoreParens() == Written)
       return nullptr;
+  Parent = Written == St ? Parent
+                         : Parents->getParentIgnoreParenImpCasts(
+                               const_cast<Stmt *>(St));
   // Nor does `set_bit(N, &s->flags)` or `clear_and_wake_up_bit(N, &s->flags)`:
   // a call the effects table knows as a write of what it is given
   // (fs/btrfs/disk-io.c's cleaner_kthread() tests the bit before).
@@ -142,7 +153,8 @@ const WakeCondition *EventClassifier::conditionAt(const Stmt *St) {
       UO && UO->getOpcode() == UO_AddrOf)
     if (const auto *Call = dyn_cast_or_null<CallExpr>(
             Parents->getParentIgnoreParenImpCasts(const_cast<UnaryOperator *>(UO))))
-      if (effectsOf(calleeName(Call)).has(effect::PublishesData))
+      if (const CallEffects &Fx = effectsOf(calleeName(Call));
+          Fx.has(effect::PublishesData) && !Fx.has(effect::ReadsData))
         return nullptr;
   // A value only printed (libertas's lbs_deb_thread(), a debug printk())
   // decides nothing about the sleep.

@@ -264,6 +264,36 @@ void completer_cycle(void)
 		kthread_stop(completer);
 }
 
+/* Two stoppers: which of them races (btmrvl's probe unwind is safe, its
+ * remove is not) is for the reader to judge, so both are named. */
+static struct task_struct *twice;
+
+static int twice_fn(void *data)
+{
+	do_work();
+	return 0;
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: thread function 'twice_fn' can end here before kthread_should_stop() is true: 'twice_unwind', and 1 more, then stop a task that may be freed
+	// CHECK-MESSAGES: :{{[0-9]+}}:3: note: 'kthread_stop' called here on a task that may be gone
+	// CHECK-MESSAGES: :{{[0-9]+}}:2: note: 'kthread_stop' called here on a task that may be gone
+}
+
+int twice_start(void)
+{
+	twice = kthread_run(twice_fn, NULL, "kt-twice");
+	return PTR_ERR_OR_ZERO(twice);
+}
+
+void twice_unwind(int err)
+{
+	if (err)
+		kthread_stop(twice);
+}
+
+void twice_remove(void)
+{
+	kthread_stop(twice);
+}
+
 //===--- Must stay silent ------------------------------------------------===//
 
 /* Returns only after the stop test was true. */

@@ -373,6 +373,38 @@ static const struct stream_ok_ops good_ops = {
 	.stop = good_stop_streaming,
 };
 
+//===--- Silent: an exported function is not a callback ------------------===//
+
+// fs/bcachefs/thread_with_file.c (v6.12): EXPORT_SYMBOL() takes the
+// function's address in a variable of a section the linker discards
+// (__ADDRESSABLE()); nothing calls through it, and the caller still owns
+// the unwind of a failure.
+#define __ADDRESSABLE(sym)						\
+	static void *__attribute__((__used__))				\
+	__attribute__((__section__(".discard.addressable")))		\
+	__addressable_##sym = (void *)&sym;
+#define EXPORT_SYMBOL(sym) __ADDRESSABLE(sym)
+
+struct exported {
+	struct task_struct *task;
+};
+
+int exported_run(struct exported *t)
+{
+	t->task = kthread_create(worker_fn, t, "exported");
+	if (IS_ERR(t->task))
+		return PTR_ERR(t->task);
+	wake_up_process(t->task);
+	return 0;
+}
+EXPORT_SYMBOL(exported_run);
+
+void exported_exit(struct exported *t)
+{
+	if (t->task)
+		kthread_stop(t->task);
+}
+
 //===--- Silent: .probe followed by a probe field left unset -------------===//
 
 // 6.1's struct i2c_driver has both .probe and .probe_new (sgp30): a driver
