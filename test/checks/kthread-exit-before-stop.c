@@ -409,6 +409,27 @@ void pg_exit(struct pg_thread *t)
 	put_task_struct(t->tsk);
 }
 
+/* kthread_should_stop_or_park() (v6.12's wait_woken()) is a stop test: a
+ * loop on it returns only once it is true (the doc page says what this
+ * misses: it is true on a park too). */
+static struct task_struct *sop_task;
+
+static int sop_fn(void *data)
+{
+	while (!kthread_should_stop_or_park()) {
+		do_work();
+		msleep(10);
+	}
+	return 0;
+}
+
+void sop_cycle(void)
+{
+	sop_task = kthread_run(sop_fn, NULL, "kt-sop");
+	if (!IS_ERR(sop_task))
+		kthread_stop(sop_task);
+}
+
 /* kthread_stop_put() names the reference it drops. */
 static struct task_struct *stop_put_task;
 
