@@ -182,6 +182,12 @@ std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
       Callees.insert(C->getCallee()->IgnoreParenImpCasts());
       return true;
     }
+    // typeof(f) (EXPORT_SYMBOL()'s `extern typeof(sym) sym;`), sizeof(f):
+    // unevaluated, nothing calls through them.
+    bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc) { return true; }
+    bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
+      return true;
+    }
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
       if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
         if (!Callees.count(DRE))

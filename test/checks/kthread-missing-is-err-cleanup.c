@@ -383,7 +383,7 @@ static const struct stream_ok_ops good_ops = {
 	static void *__attribute__((__used__))				\
 	__attribute__((__section__(".discard.addressable")))		\
 	__addressable_##sym = (void *)&sym;
-#define EXPORT_SYMBOL(sym) __ADDRESSABLE(sym)
+#define EXPORT_SYMBOL(sym) extern typeof(sym) sym; __ADDRESSABLE(sym)
 
 struct exported {
 	struct task_struct *task;
