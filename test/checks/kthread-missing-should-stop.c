@@ -157,6 +157,33 @@ void dead_stop(void)
 	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'dead_test_fn' to return
 }
 
+/* kthread_should_stop_or_park() is a stop test too: thrown away the same. */
+static int dead_sop_fn(void *data)
+{
+	for (;;) {
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: warning: this loop goes on when kthread_should_stop() is true: kthread_stop() waits forever for 'dead_sop_fn' to return [kthread-missing-should-stop]
+		if (kthread_should_stop_or_park())
+		// CHECK-MESSAGES: :[[@LINE-1]]:7: note: the stop is tested here, but no path from its true branch leaves the loop
+			do_work();
+		msleep(100);
+	}
+	return 0;
+}
+
+static struct task_struct *dead_sop_task;
+
+int dead_sop_start(void)
+{
+	dead_sop_task = kthread_run(dead_sop_fn, NULL, "kt-dead-sop");
+	return PTR_ERR_OR_ZERO(dead_sop_task);
+}
+
+void dead_sop_stop(void)
+{
+	kthread_stop(dead_sop_task);
+	// CHECK-MESSAGES: :[[@LINE-1]]:2: note: 'kthread_stop' called here waits for 'dead_sop_fn' to return
+}
+
 /* The stop only ends the inner wait: the outer loop waits again at once. */
 static DECLARE_WAIT_QUEUE_HEAD(dead_wq);
 static int inner_only_fn(void *data)
