@@ -112,6 +112,47 @@ int cleaner_start(struct cleaner *c)
 	return PTR_ERR_OR_ZERO(c->task);
 }
 
+//===--- Silent: an element store is a write, test_and_clear_bit() the read ===//
+
+// drivers/usb/host/max3421-hcd.c's max3421_spi_thread(): the state is set
+// before test_and_clear_bit() decides the sleep; storing p->pins[i] after
+// the wake-up reads nothing.
+struct pinned {
+	struct task_struct *task;
+	unsigned long todo;
+	unsigned long pins[2];
+};
+
+static int pins_fn(void *data)
+{
+	struct pinned *p = data;
+	int i;
+
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!test_bit(0, &p->todo))
+			schedule();
+		__set_current_state(TASK_RUNNING);
+		clear_and_wake_up_bit(0, &p->todo);
+		for (i = 0; i < 2; i++)
+			p->pins[i] = 0;
+	}
+	return 0;
+}
+
+void pins_set(struct pinned *p, unsigned long v)
+{
+	p->pins[0] |= v;
+	set_bit(0, &p->todo);
+	wake_up_process(p->task);
+}
+
+int pins_start(struct pinned *p)
+{
+	p->task = kthread_run(pins_fn, p, "pins");
+	return PTR_ERR_OR_ZERO(p->task);
+}
+
 //===--- Silent: the state is set under the lock the test holds ----------===//
 
 // drivers/mtd/ubi/wl.c's ubi_thread(): the waker adds work and wakes under
