@@ -9,6 +9,8 @@
 #   bin/kthread-lint-install-git-hook       plain git pre-commit hook installer
 #   lib/kthread-lint/KthreadLint.so         clang-tidy-<major> --load=... plugin
 #   lib/kthread-lint/KthreadLintChecks.so   the checks it loads (must stay beside it)
+#   lib/kthread-lint/KthreadLintClang.so    clang-<major> -fplugin=... plugin
+#   lib/kthread-lint/KthreadLintClangChecks.so  what it loads (beside it)
 #   lib/cmake/KthreadLint/                  KthreadLintConfig.cmake (+ version file)
 #   share/kthread-lint/pre-commit-hooks.yaml
 #   share/doc/kthread-lint/                 README, docs/*.md, docs/checks/*.md
@@ -20,7 +22,7 @@ set(KTHREAD_LINT_PLUGIN_DIR "lib/kthread-lint")
 set(KTHREAD_LINT_CMAKE_DIR "lib/cmake/KthreadLint")
 
 install(TARGETS kthread-lint RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(TARGETS KthreadLint KthreadLintChecks
+install(TARGETS KthreadLint KthreadLintChecks KthreadLintClang KthreadLintClangChecks
   LIBRARY DESTINATION ${KTHREAD_LINT_PLUGIN_DIR})
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/tools/kthread-lint-hook
   DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -49,6 +51,7 @@ file(WRITE ${_cfg_in} [=[
 set(KthreadLint_LLVM_MAJOR @LLVM_VERSION_MAJOR@)
 set_and_check(KthreadLint_PLUGIN "@PACKAGE_KTHREAD_LINT_PLUGIN_DIR@/KthreadLint.so")
 set_and_check(KthreadLint_CHECKS_LIBRARY "@PACKAGE_KTHREAD_LINT_PLUGIN_DIR@/KthreadLintChecks.so")
+set_and_check(KthreadLint_CLANG_PLUGIN "@PACKAGE_KTHREAD_LINT_PLUGIN_DIR@/KthreadLintClang.so")
 set_and_check(KthreadLint_EXECUTABLE "@PACKAGE_CMAKE_INSTALL_BINDIR@/kthread-lint")
 set(KthreadLint_CLANG_TIDY_NAME "clang-tidy-@LLVM_VERSION_MAJOR@")
 

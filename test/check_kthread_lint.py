@@ -3,14 +3,16 @@
 
 In the manner of clang-tidy's check_clang_tidy.py (which Debian does not ship):
 
-  check_kthread_lint.py --product=tool|plugin <input.c> <check-id> <temp> [-- <clang args>]
+  check_kthread_lint.py --product=tool|plugin|clang <input.c> <check-id> <temp> [-- <clang args>]
 
 The input's `// CHECK-*` lines are blanked (lines keep their numbers), the copy is
 analysed with fixes applied, then FileCheck verifies
   - the diagnostics against `CHECK-MESSAGES` (any other warning or error fails),
   - the fixed file against `CHECK-FIXES`.
 `--product=tool` runs the standalone kthread-lint, `--product=plugin` runs
-clang-tidy with the plugin loaded: both must give the same answer.
+clang-tidy with the plugin loaded, `--product=clang` compiles the file with
+clang and the clang plugin (-fplugin): all must give the same answer. The
+clang plugin applies no fix-its, so CHECK-FIXES are the other two's.
 """
 import argparse
 import os
@@ -31,10 +33,13 @@ def run(cmd, ok_codes):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--product", choices=["tool", "plugin"], required=True)
+    parser.add_argument("--product", choices=["tool", "plugin", "clang"],
+                        required=True)
     parser.add_argument("--kthread-lint", required=True)
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--clang-tidy", required=True)
+    parser.add_argument("--clang", required=True)
+    parser.add_argument("--clang-plugin", required=True)
     parser.add_argument("--filecheck", required=True)
     parser.add_argument("--include", required=True,
                         help="the mock kernel headers")
@@ -79,6 +84,13 @@ def main():
         cmd = [args.kthread_lint, "--checks=" + args.check, "--fix"] + config + \
               [temp_c, "--"] + clang_args
         output = run(cmd, ok_codes=(0, 1))
+    elif args.product == "clang":
+        # The compiler's own warnings off: only the plugin's are checked.
+        cmd = [args.clang, "-fplugin=" + args.clang_plugin,
+               "-fplugin-arg-kthread-checks=" + args.check] + \
+              ["-fplugin-arg-kthread-config=" + args.config] * bool(args.config) + \
+              ["-Wno-everything", "-c", "-o", temp_c + ".o", temp_c] + clang_args
+        output = run(cmd, ok_codes=(0,))
     else:
         cmd = [args.clang_tidy, "--load=" + args.plugin,
                "--checks=-*," + args.check, "--fix"] + config + \
@@ -98,7 +110,7 @@ def main():
              "-allow-unused-prefixes"], ok_codes=(0,))
     elif re.search(r"(warning|error):", output):
         sys.exit("expected no diagnostics, got:\n" + output)
-    if has_fixes:
+    if has_fixes and args.product != "clang":
         run([args.filecheck, "-input-file=" + temp_c, args.input,
              "-check-prefixes=" + ",".join(fix_prefixes), "-strict-whitespace",
              "-allow-unused-prefixes"], ok_codes=(0,))

@@ -12,12 +12,15 @@ config.test_exec_root = os.path.join(config.kthread_binary_dir, "test")
 mock = os.path.join(config.test_source_root, "Inputs", "kernel", "include")
 runner = os.path.join(config.test_source_root, "check_kthread_lint.py")
 config.substitutions.append(("%check_kthread_lint",
-    "%s %s --kthread-lint=%s --plugin=%s --clang-tidy=%s --filecheck=%s --include=%s" % (
+    "%s %s --kthread-lint=%s --plugin=%s --clang-tidy=%s --clang=%s "
+    "--clang-plugin=%s --filecheck=%s --include=%s" % (
         config.python, runner, config.kthread_lint, config.kthread_plugin,
-        config.clang_tidy, config.filecheck, mock)))
+        config.clang_tidy, config.clang, config.kthread_clang_plugin,
+        config.filecheck, mock)))
 config.substitutions.append(("%kthread-lint", config.kthread_lint))
 config.substitutions.append(("%kthread_plugin", config.kthread_plugin))
 config.substitutions.append(("%kthread_checks_so", config.kthread_checks_so))
+config.substitutions.append(("%kthread_clang_plugin", config.kthread_clang_plugin))
 config.substitutions.append(("%clang-tidy", config.clang_tidy))
 config.substitutions.append(("%clang", config.clang))
 config.substitutions.append(("%mock_kernel", mock))
@@ -37,4 +40,11 @@ for candidate in sorted(glob.glob("/usr/bin/clang-tidy-[0-9]*")):
     if not candidate.endswith("-" + config.llvm_major):
         config.available_features.add("other-clang-tidy")
         config.substitutions.append(("%other_clang_tidy", candidate))
+        break
+# A clang of another major version, to show the clang plugin refuses it.
+for candidate in sorted(glob.glob("/usr/bin/clang-[0-9]*")):
+    if re.fullmatch(r"clang-\d+", os.path.basename(candidate)) and \
+            not candidate.endswith("-" + config.llvm_major):
+        config.available_features.add("other-clang")
+        config.substitutions.append(("%other_clang", candidate))
         break

@@ -193,6 +193,44 @@ def kbuild(srcdir, kdir, w1=True, extra=(), module=MODULE):
     return ok, out, problems
 
 
+def kconfig(kdir):
+    """{CONFIG_X: value} of the kernel build dir's include/config/auto.conf."""
+    conf = {}
+    try:
+        with open(os.path.join(kdir, 'include', 'config', 'auto.conf')) as f:
+            for line in f:
+                name, sep, value = line.strip().partition('=')
+                if sep and name.startswith('CONFIG_'):
+                    conf[name] = value.strip('"')
+    except OSError:
+        pass
+    return conf
+
+
+def clang_kbuild_vars(kdir, clang):
+    """make variables that build an external module with \p clang (clang-N).
+
+    A kernel configured for clang needs only LLVM=-N. Headers configured for
+    gcc (Debian's) make kbuild pass gcc-only flags and, through Debian's
+    .kernelvariables, gcc itself: the compiler's Kconfig symbols are set on
+    the command line as a clang configuration would set them
+    (docs/kernel.md).
+    """
+    # LLVM=-16 for clang-16, LLVM=/usr/lib/llvm-16/bin/ for a clang there.
+    suffix = os.path.basename(clang)[len('clang'):]
+    llvm = os.path.dirname(clang) + '/' if os.path.dirname(clang) and not suffix else suffix or '1'
+    out = [f'LLVM={llvm}', f'CC={clang}']
+    if kconfig(kdir).get('CONFIG_CC_IS_CLANG') == 'y':
+        return out
+    ver = subprocess.run([clang, '-dumpversion'], capture_output=True, text=True).stdout.strip()
+    parts = (ver.split('.') + ['0', '0'])[:3]
+    number = int(parts[0]) * 10000 + int(parts[1]) * 100 + int(parts[2])
+    return out + ['CONFIG_CC_IS_GCC=', 'CONFIG_CC_IS_CLANG=y', 'CONFIG_GCC_VERSION=0',
+                  f'CONFIG_CLANG_VERSION={number}',
+                  'CONFIG_CC_IMPLICIT_FALLTHROUGH=-Wimplicit-fallthrough',
+                  'CONFIG_FTRACE_MCOUNT_USE_CC=', 'CONFIG_FTRACE_MCOUNT_USE_OBJTOOL=y']
+
+
 def table(header, rows):
     """A GitHub-style markdown table (it reads fine in a terminal too)."""
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]

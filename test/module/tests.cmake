@@ -9,6 +9,9 @@
 #                           without a warning
 #   module-static-verdicts  kthread-lint and the clang-tidy plugin report
 #                           exactly variants/EXPECTED on each module
+#   module-plugin-verdicts  each module built with clang and the clang plugin
+#                           (KCFLAGS=-fplugin=...) prints exactly its
+#                           findings, with and without -Werror
 #   module-runtime          each module booted in QEMU (Debian's kernel, TCG)
 #                           fails the way its check predicts (label: runtime)
 
@@ -36,6 +39,12 @@ add_test(NAME module-static-verdicts
   COMMAND "${Python3_EXECUTABLE}" "${KTHREAD_MODULE_TEST_DIR}/static-verdicts"
           --out "${KTHREAD_MODULE_WORK_DIR}/static" ${KTHREAD_MODULE_KDIR} ${KTHREAD_MODULE_TOOLS})
 set_tests_properties(module-static-verdicts PROPERTIES LABELS "module" TIMEOUT 600)
+
+add_test(NAME module-plugin-verdicts
+  COMMAND "${Python3_EXECUTABLE}" "${KTHREAD_MODULE_TEST_DIR}/plugin-verdicts"
+          --out "${KTHREAD_MODULE_WORK_DIR}/plugin" ${KTHREAD_MODULE_KDIR}
+          --clang-plugin "$<TARGET_FILE:KthreadLintClang>" --clang "${CLANG_EXECUTABLE}")
+set_tests_properties(module-plugin-verdicts PROPERTIES LABELS "module" TIMEOUT 600)
 
 # Boots one VM per module, two at a time, on a 2-core machine: run it alone so
 # that the guests' watchdogs are not disturbed by other tests' load.

@@ -13,6 +13,7 @@
 #include "Findings.h"
 #include "FixDiff.h"
 #include "KthreadApi.h"
+#include "Options.h"
 #include "OutputFormats.h"
 #include "Runner.h"
 #include "ZeroConfig.h"
@@ -27,6 +28,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/WithColor.h"
 #include <fcntl.h>
@@ -139,8 +142,13 @@ cl::opt<std::string> KDirOpt(
              "/usr/src/linux-headers-*)"),
     cl::value_desc("dir"), cl::cat(Category));
 cl::opt<bool> Verbose("verbose",
-                      cl::desc("Say where compile commands come from"),
+                      cl::desc("Say where compile commands come from, and\n"
+                               "each file as it is done"),
                       cl::cat(Category));
+// A string, so that a bad value gets our one-line error.
+cl::opt<std::string> Jobs(
+    "j", cl::desc("Analyse N files at once (default: all cores)"),
+    cl::value_desc("N"), cl::Prefix, cl::cat(Category));
 
 /// The options above that may reach us through kbuild's CHECKFLAGS (CF=),
 /// mixed with compiler flags: only their --name / --name=value spelling.
@@ -157,8 +165,9 @@ bool isOwnKbuildOption(StringRef A) {
 }
 
 cl::extrahelp ExitHelp(R"(
-Compile commands come from -p <build-dir>, from a compile_commands.json in
-a parent directory of the first file, or from compiler flags given after
+Compile commands come from -p <build-dir> (with no file given: every file
+of its compile_commands.json), from a compile_commands.json in a parent
+directory of the first file, or from compiler flags given after
 '--' (kthread-lint file.c -- -I include -D__KERNEL__). Without any of them,
 a module directory (with a Kbuild or Makefile) or a kernel .c file is
 analysed with the flags kbuild uses for external modules, found once with
@@ -331,6 +340,10 @@ void parseOwnOptions(std::vector<const char *> &OwnArgs) {
   }
   if (ApplyFixes && FixDryRun)
     fail("--fix and --fix-dry-run exclude each other");
+  unsigned N = 0;
+  if (Jobs.getNumOccurrences() &&
+      (StringRef(Jobs).getAsInteger(10, N) || N == 0))
+    fail("-j " + Jobs + ": give a number of jobs, at least 1");
 }
 
 kthread_lint::OutputFormat chooseFormat(bool Kbuild) {
@@ -344,39 +357,17 @@ kthread_lint::OutputFormat chooseFormat(bool Kbuild) {
   return *F;
 }
 
-/// The options of every file: .clang-tidy files (or --config/--config-file)
-/// under --checks, over the kthread-* checks only.
+/// The options of every file (Options.h) from the command line.
 std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider() {
-  ClangTidyGlobalOptions GlobalOptions;
-  ClangTidyOptions DefaultOptions = ClangTidyOptions::getDefaults();
-  DefaultOptions.Checks = "-*,kthread-*";
-  DefaultOptions.HeaderFilterRegex = HeaderFilter;
-  DefaultOptions.SystemHeaders = false;
-  // Only kthread-* checks: clang-tidy's library also carries the static
-  // analyzer's and the compiler's diagnostics as checks, which a .clang-tidy
-  // or -checks='*' would otherwise turn on.
-  ClangTidyOptions OverrideOptions;
-  OverrideOptions.Checks =
-      (ChecksFilter.empty() ? "" : "-*," + ChecksFilter + ",") +
-      "-clang-analyzer-*,-clang-diagnostic-*";
-  auto FS = vfs::getRealFileSystem();
-  if (ConfigText.empty() && ConfigFile.empty())
-    return std::make_unique<FileOptionsProvider>(GlobalOptions, DefaultOptions,
-                                                 OverrideOptions, FS);
-  std::string Text = ConfigText;
-  if (!ConfigFile.empty()) {
-    auto Buf = MemoryBuffer::getFile(ConfigFile);
-    if (!Buf)
-      fail(ConfigFile + ": " + Buf.getError().message());
-    Text = (*Buf)->getBuffer().str();
-  }
-  auto Parsed = parseConfiguration(MemoryBufferRef(Text, "config"));
-  if (!Parsed)
-    fail("invalid configuration: " + Parsed.getError().message());
-  ClangTidyOptions FromConfig = DefaultOptions;
-  FromConfig.mergeWith(*Parsed, 0);
-  return std::make_unique<ConfigOptionsProvider>(
-      GlobalOptions, DefaultOptions, std::move(FromConfig), OverrideOptions, FS);
+  kthread_lint::OptionsRequest Request;
+  Request.ChecksFilter = ChecksFilter;
+  Request.HeaderFilter = HeaderFilter;
+  Request.ConfigText = ConfigText;
+  Request.ConfigFile = ConfigFile;
+  auto Provider = kthread_lint::makeOptionsProvider(Request);
+  if (!Provider)
+    fail(toString(Provider.takeError()));
+  return std::move(*Provider);
 }
 
 std::string absolutePath(StringRef In) {
@@ -393,7 +384,28 @@ struct InputFiles {
   std::vector<std::string> ModuleDirs;
 };
 
-InputFiles collectInputs(bool Kbuild) {
+/// -p with no file: every C file of the database, as run-clang-tidy
+/// does, in a stable order.
+std::vector<std::string> databaseFiles() {
+  std::string Error;
+  auto DB = tooling::CompilationDatabase::loadFromDirectory(BuildPath, Error);
+  if (!DB)
+    fail(BuildPath + ": " + StringRef(Error).trim().split('\n').first);
+  std::vector<std::string> Files;
+  for (const std::string &F : DB->getAllFiles())
+    if (sys::path::extension(F) == ".c")
+      Files.push_back(F);
+  if (Files.empty())
+    fail(BuildPath + ": no C files in its compile database");
+  llvm::sort(Files);
+  return Files;
+}
+
+InputFiles collectInputs(bool Kbuild, bool FixedArgs) {
+  if (Inputs.empty() && BuildPath.getNumOccurrences() && !FixedArgs &&
+      !Kbuild)
+    for (std::string &F : databaseFiles())
+      Inputs.push_back(std::move(F));
   if (Inputs.empty())
     fail("no input files; usage: kthread-lint [options] <file.c|module-dir>... "
          "[-- <compiler flags>]");
@@ -606,11 +618,44 @@ int listAndExit(ClangTidyOptionsProvider &Provider, StringRef Cwd) {
   return NoFindings;
 }
 
+/// Ctrl-C: the temporary output files are gone by now (LLVM's handler
+/// removes them first), so nothing half-written is left; say so and stop.
+void onInterrupt() {
+  static const char Msg[] = "kthread-lint: interrupted\n";
+  (void)!write(2, Msg, sizeof(Msg) - 1);
+  _exit(130);
+}
+
+/// Runs the checks over \p Files: serially with -j1 or one file, else on
+/// -j threads (all cores by default), with the same result; --verbose
+/// names each file as it is done there.
+std::vector<ClangTidyError>
+analyse(ClangTidyContext &Context,
+        const tooling::CompilationDatabase &Compilations,
+        ArrayRef<std::string> Files,
+        IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS) {
+  bool AnyFix = ApplyFixes || FixDryRun;
+  unsigned N = llvm::hardware_concurrency().compute_thread_count();
+  if (Jobs.getNumOccurrences())
+    StringRef(Jobs).getAsInteger(10, N); // Checked in parseOwnOptions.
+  auto Progress = [](size_t Done, size_t Total, StringRef File) {
+    if (Verbose)
+      errs() << "kthread-lint: [" << Done << "/" << Total << "] " << File
+             << "\n";
+  };
+  if (N == 1 || Files.size() == 1)
+    return kthread_lint::runChecks(Context, Compilations, Files, BaseFS,
+                                   AnyFix);
+  return kthread_lint::runChecksInParallel(makeOptionsProvider, Compilations,
+                                           Files, N, AnyFix, Progress);
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   (void)KthreadModuleAnchorSource;
+  sys::SetInterruptFunction(onInterrupt);
 
   SplitCommandLine CL = splitCommandLine(argc, argv);
   parseOwnOptions(CL.OwnArgs);
@@ -621,14 +666,14 @@ int main(int argc, const char **argv) {
   if (ListApi || ListChecks)
     return listAndExit(*Provider, Cwd);
 
-  InputFiles In = collectInputs(CL.Kbuild);
+  InputFiles In = collectInputs(CL.Kbuild, CL.FixedArgs.has_value());
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
       makeCompilations(CL, In, Cwd);
   ClangTidyContext Context(std::move(Provider), false);
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
-  std::vector<ClangTidyError> Errors = kthread_lint::runChecks(
-      Context, *Compilations, In.Files, BaseFS, ApplyFixes || FixDryRun);
+  std::vector<ClangTidyError> Errors =
+      analyse(Context, *Compilations, In.Files, BaseFS);
 
   std::vector<kthread_lint::Finding> Found;
   std::vector<kthread_lint::Failure> Failures;

@@ -9,6 +9,10 @@
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <tuple>
 
 using namespace clang;
 using namespace clang::tidy;
@@ -94,6 +98,60 @@ runChecks(ClangTidyContext &Context, const CompilationDatabase &Compilations,
   ActionFactory Factory(Context, std::move(BaseFS));
   Tool.run(&Factory);
   return DiagConsumer.take();
+}
+
+namespace {
+
+// The order and identity ClangTidyDiagnosticConsumer::take() gives.
+bool lessError(const ClangTidyError &L, const ClangTidyError &R) {
+  return std::tie(L.Message.FilePath, L.Message.FileOffset, L.DiagnosticName,
+                  L.Message.Message) < std::tie(R.Message.FilePath,
+                                                R.Message.FileOffset,
+                                                R.DiagnosticName,
+                                                R.Message.Message);
+}
+
+} // namespace
+
+std::vector<ClangTidyError>
+runChecksInParallel(const OptionsProviderFactory &MakeOptions,
+                    const CompilationDatabase &Compilations,
+                    llvm::ArrayRef<std::string> Files, unsigned Jobs,
+                    bool ApplyAnyFix, const ProgressCallback &Progress) {
+  std::vector<std::vector<ClangTidyError>> PerFile(Files.size());
+  std::atomic<size_t> Next{0};
+  size_t Done = 0;
+  std::mutex ProgressLock;
+  auto Work = [&] {
+    for (size_t I = Next++; I < Files.size(); I = Next++) {
+      ClangTidyContext Context(MakeOptions(), false);
+      // A physical file system of its own: ClangTool moves into each
+      // command's directory, which the process-wide one would do for all.
+      llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
+          new llvm::vfs::OverlayFileSystem(llvm::vfs::createPhysicalFileSystem()));
+      PerFile[I] = runChecks(Context, Compilations, Files[I], FS, ApplyAnyFix);
+      std::lock_guard<std::mutex> Guard(ProgressLock);
+      if (Progress)
+        Progress(++Done, Files.size(), Files[I]);
+    }
+  };
+  std::vector<std::thread> Workers;
+  for (unsigned T = 1; T < std::min<size_t>(Jobs, Files.size()); ++T)
+    Workers.emplace_back(Work);
+  Work();
+  for (std::thread &W : Workers)
+    W.join();
+
+  std::vector<ClangTidyError> All;
+  for (std::vector<ClangTidyError> &Errors : PerFile)
+    std::move(Errors.begin(), Errors.end(), std::back_inserter(All));
+  llvm::stable_sort(All, lessError);
+  All.erase(std::unique(All.begin(), All.end(),
+                        [](const ClangTidyError &L, const ClangTidyError &R) {
+                          return !lessError(L, R) && !lessError(R, L);
+                        }),
+            All.end());
+  return All;
 }
 
 } // namespace kthread_lint

@@ -1,0 +1,50 @@
+//===--- Options.cpp - kthread-lint ---------------------------------------===//
+
+#include "Options.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+using namespace clang::tidy;
+
+namespace kthread_lint {
+
+llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>>
+makeOptionsProvider(const OptionsRequest &Request) {
+  ClangTidyGlobalOptions GlobalOptions;
+  ClangTidyOptions DefaultOptions = ClangTidyOptions::getDefaults();
+  DefaultOptions.Checks = "-*,kthread-*";
+  DefaultOptions.HeaderFilterRegex = Request.HeaderFilter;
+  DefaultOptions.SystemHeaders = false;
+  // Only kthread-* checks: clang-tidy's library also carries the static
+  // analyzer's and the compiler's diagnostics as checks, which a .clang-tidy
+  // or -checks='*' would otherwise turn on.
+  ClangTidyOptions OverrideOptions;
+  OverrideOptions.Checks =
+      (Request.ChecksFilter.empty() ? ""
+                                    : "-*," + Request.ChecksFilter + ",") +
+      "-clang-analyzer-*,-clang-diagnostic-*";
+  auto FS = llvm::vfs::getRealFileSystem();
+  if (Request.ConfigText.empty() && Request.ConfigFile.empty())
+    return std::make_unique<FileOptionsProvider>(GlobalOptions, DefaultOptions,
+                                                 OverrideOptions, FS);
+  std::string Text = Request.ConfigText;
+  if (!Request.ConfigFile.empty()) {
+    auto Buf = llvm::MemoryBuffer::getFile(Request.ConfigFile);
+    if (!Buf)
+      return llvm::createStringError(Buf.getError(), "%s: %s",
+                                     Request.ConfigFile.c_str(),
+                                     Buf.getError().message().c_str());
+    Text = (*Buf)->getBuffer().str();
+  }
+  auto Parsed = parseConfiguration(llvm::MemoryBufferRef(Text, "config"));
+  if (!Parsed)
+    return llvm::createStringError(Parsed.getError(),
+                                   "invalid configuration: %s",
+                                   Parsed.getError().message().c_str());
+  ClangTidyOptions FromConfig = DefaultOptions;
+  FromConfig.mergeWith(*Parsed, 0);
+  return std::make_unique<ConfigOptionsProvider>(
+      GlobalOptions, DefaultOptions, std::move(FromConfig), OverrideOptions, FS);
+}
+
+} // namespace kthread_lint
