@@ -88,7 +88,7 @@ def main():
         # The compiler's own warnings off: only the plugin's are checked.
         cmd = [args.clang, "-fplugin=" + args.clang_plugin,
                "-fplugin-arg-kthread-checks=" + args.check] + \
-              ["-fplugin-arg-kthread-config=" + args.config] * bool(args.config) + \
+              (["-fplugin-arg-kthread-config=" + args.config] if args.config else []) + \
               ["-Wno-everything", "-c", "-o", temp_c + ".o", temp_c] + clang_args
         output = run(cmd, ok_codes=(0,))
     else:

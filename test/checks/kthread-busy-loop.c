@@ -1,7 +1,9 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-busy-loop %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-busy-loop %t
+// RUN: %check_kthread_lint --product=clang %s kthread-busy-loop %t
 // RUN: %check_kthread_lint --product=tool --check-suffix=KNOWN --config="{CheckOptions: {kthread-busy-loop.NonSleepingFunctions: 'poll_hw_status'}}" %s kthread-busy-loop %t -- -DPOLL_IS_KNOWN
 // RUN: %check_kthread_lint --product=plugin --check-suffix=KNOWN --config="{CheckOptions: {kthread-busy-loop.NonSleepingFunctions: 'poll_hw_status'}}" %s kthread-busy-loop %t -- -DPOLL_IS_KNOWN
+// RUN: %check_kthread_lint --product=clang --check-suffix=KNOWN --config="{CheckOptions: {kthread-busy-loop.NonSleepingFunctions: 'poll_hw_status'}}" %s kthread-busy-loop %t -- -DPOLL_IS_KNOWN
 
 #include <linux/kernel.h>
 

@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-exit-before-stop %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-exit-before-stop %t
+// RUN: %check_kthread_lint --product=clang %s kthread-exit-before-stop %t
 
 #include <linux/kernel.h>
 

@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-leaked-thread %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-leaked-thread %t
+// RUN: %check_kthread_lint --product=clang %s kthread-leaked-thread %t
 
 #include <linux/kernel.h>
 #include <linux/init.h>

@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-lost-wakeup %t
+// RUN: %check_kthread_lint --product=clang %s kthread-lost-wakeup %t
 
 // Lost wake-ups of ordinary data wakers: another function updates a field
 // and then wakes the thread. Reading the field before the task state is

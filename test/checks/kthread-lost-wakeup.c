@@ -1,10 +1,12 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-lost-wakeup %t
+// RUN: %check_kthread_lint --product=clang %s kthread-lost-wakeup %t
 // Debug configs (allmodconfig) wrap set_current_state() in a state check:
 // RUN: %check_kthread_lint --product=tool %s kthread-lost-wakeup %t -- -DCONFIG_DEBUG_ATOMIC_SLEEP
 // Kernels before v6.1 also lose the stop in a TASK_INTERRUPTIBLE sleep:
 // RUN: %check_kthread_lint --product=tool --check-suffix=OLD --config="{CheckOptions: {kthread-lost-wakeup.OldestKernel: '5.15'}}" %s kthread-lost-wakeup %t
 // RUN: %check_kthread_lint --product=plugin --check-suffix=OLD --config="{CheckOptions: {kthread-lost-wakeup.OldestKernel: '5.15'}}" %s kthread-lost-wakeup %t -- -DCONFIG_DEBUG_ATOMIC_SLEEP
+// RUN: %check_kthread_lint --product=clang --check-suffix=OLD --config="{CheckOptions: {kthread-lost-wakeup.OldestKernel: '5.15'}}" %s kthread-lost-wakeup %t -- -DCONFIG_DEBUG_ATOMIC_SLEEP
 
 #include <linux/kernel.h>
 

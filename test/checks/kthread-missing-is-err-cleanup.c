@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-missing-is-err %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=clang %s kthread-missing-is-err %t
 
 // Rule 3 when the cleanup does not test the handle at all: a probe that
 // only logs the failed creation and succeeds leaves the ERR_PTR for its

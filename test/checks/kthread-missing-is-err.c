@@ -1,7 +1,9 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-missing-is-err %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=clang %s kthread-missing-is-err %t
 // RUN: %check_kthread_lint --product=tool --check-suffix=STRICT --config="{CheckOptions: {kthread-missing-is-err.StrictStorage: 'true'}}" %s kthread-missing-is-err %t
 // RUN: %check_kthread_lint --product=plugin --check-suffix=STRICT --config="{CheckOptions: {kthread-missing-is-err.StrictStorage: 'true'}}" %s kthread-missing-is-err %t
+// RUN: %check_kthread_lint --product=clang --check-suffix=STRICT --config="{CheckOptions: {kthread-missing-is-err.StrictStorage: 'true'}}" %s kthread-missing-is-err %t
 
 #include <linux/kernel.h>
 #include <linux/device.h>

@@ -3,8 +3,10 @@
 // OldestKernel option names an older kernel.
 // RUN: %check_kthread_lint --product=tool %s kthread-missing-should-stop %t -- -DOLD_HEADERS
 // RUN: %check_kthread_lint --product=plugin %s kthread-missing-should-stop %t -- -DOLD_HEADERS
+// RUN: %check_kthread_lint --product=clang %s kthread-missing-should-stop %t -- -DOLD_HEADERS
 // RUN: %check_kthread_lint --product=tool --config="{CheckOptions: {kthread-missing-should-stop.OldestKernel: '5.15'}}" %s kthread-missing-should-stop %t
 // RUN: %check_kthread_lint --product=plugin --config="{CheckOptions: {kthread-missing-should-stop.OldestKernel: '5.15'}}" %s kthread-missing-should-stop %t
+// RUN: %check_kthread_lint --product=clang --config="{CheckOptions: {kthread-missing-should-stop.OldestKernel: '5.15'}}" %s kthread-missing-should-stop %t
 
 #ifdef OLD_HEADERS
 #define LINUX_VERSION_CODE 331264 /* 5.14.0 */

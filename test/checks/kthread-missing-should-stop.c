@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-missing-should-stop %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-missing-should-stop %t
+// RUN: %check_kthread_lint --product=clang %s kthread-missing-should-stop %t
 
 #include <linux/kernel.h>
 

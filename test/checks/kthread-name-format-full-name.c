@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-name-format %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-name-format %t
+// RUN: %check_kthread_lint --product=clang %s kthread-name-format %t
 
 // Headers that declare get_kthread_comm() (v5.17 on: 6.1, 6.12) have /proc
 // show a kthread's full name; comm, which kernel logs and traces print, is

@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-name-format %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-name-format %t
+// RUN: %check_kthread_lint --product=clang %s kthread-name-format %t
 
 #include <linux/kernel.h>
 

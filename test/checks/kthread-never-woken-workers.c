@@ -3,8 +3,10 @@
 // woken (CheckWorkers, on by default); with CheckWorkers off, silent.
 // RUN: %check_kthread_lint --product=tool --check-suffix=WORKERS %s kthread-never-woken %t
 // RUN: %check_kthread_lint --product=plugin --check-suffix=WORKERS %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=clang --check-suffix=WORKERS %s kthread-never-woken %t
 // RUN: %check_kthread_lint --product=tool --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'false'}}" %s kthread-never-woken %t
 // RUN: %check_kthread_lint --product=plugin --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'false'}}" %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=clang --config="{CheckOptions: {kthread-never-woken.CheckWorkers: 'false'}}" %s kthread-never-woken %t
 
 #include <linux/kernel.h>
 

@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-never-woken %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-never-woken %t
+// RUN: %check_kthread_lint --product=clang %s kthread-never-woken %t
 
 #include <linux/kernel.h>
 

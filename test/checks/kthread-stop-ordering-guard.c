@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-stop-ordering %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-stop-ordering %t
+// RUN: %check_kthread_lint --product=clang %s kthread-stop-ordering %t
 
 // A lock held across kthread_stop() through cleanup.h scopes (v6.5 on):
 // guard(mutex)(&m) holds it to the end of the block, scoped_guard() for

@@ -1,5 +1,6 @@
 // RUN: %check_kthread_lint --product=tool %s kthread-stop-ordering %t
 // RUN: %check_kthread_lint --product=plugin %s kthread-stop-ordering %t
+// RUN: %check_kthread_lint --product=clang %s kthread-stop-ordering %t
 
 #include <linux/kernel.h>
 
