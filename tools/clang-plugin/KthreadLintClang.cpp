@@ -11,7 +11,10 @@
 // diagnostics engine of their own: the compiler's -Werror (CONFIG_WERROR)
 // does not make them errors and they do not change the exit status. With
 // -fplugin-arg-kthread-werror they are reported as errors through the
-// compiler's engine, and the compile fails.
+// compiler's engine, and the compile fails. With
+// -fplugin-arg-kthread-findings=<suffix> they are also written, without
+// colours, to the object file's name plus <suffix> (empty when there are
+// none), for a build that collects them (tools/kernel-audit --in-build).
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,11 +43,12 @@ namespace {
 struct PluginSettings {
   OptionsRequest Options;
   bool FindingsAsErrors = false;
+  std::string FindingsSuffix;
 };
 
 constexpr const char *UsageHint =
     "-fplugin-arg-kthread-checks=<globs>, -header-filter=<regex>, "
-    "-config=<yaml>, -config-file=<path>, -werror";
+    "-config=<yaml>, -config-file=<path>, -findings=<suffix>, -werror";
 
 /// Prints the findings of one translation unit through \p Diags, which has
 /// the translation unit's source manager.
@@ -117,19 +121,24 @@ public:
                     std::unique_ptr<ClangTidyContext> Context,
                     std::unique_ptr<ClangTidyDiagnosticConsumer> Collector,
                     std::unique_ptr<DiagnosticsEngine> CheckDiags,
-                    std::unique_ptr<ASTConsumer> Checks, bool FindingsAsErrors)
+                    std::unique_ptr<ASTConsumer> Checks,
+                    const PluginSettings &Settings)
       : MultiplexConsumer(consumers(std::move(Checks))), Compiler(Compiler),
         Context(std::move(Context)), Collector(std::move(Collector)),
-        CheckDiags(std::move(CheckDiags)), FindingsAsErrors(FindingsAsErrors) {}
+        CheckDiags(std::move(CheckDiags)), Settings(Settings) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     MultiplexConsumer::HandleTranslationUnit(Ctx);
     std::vector<ClangTidyError> Errors = Collector->take();
     DiagnosticsEngine &CompilerDiags = Compiler.getDiagnostics();
     // Findings on code that did not compile are noise beside its errors.
-    if (Errors.empty() || CompilerDiags.hasErrorOccurred())
+    if (CompilerDiags.hasErrorOccurred())
       return;
-    if (FindingsAsErrors) {
+    if (!Settings.FindingsSuffix.empty())
+      writeFindingsFile(Errors);
+    if (Errors.empty())
+      return;
+    if (Settings.FindingsAsErrors) {
       FindingPrinter Printer(CompilerDiags, DiagnosticsEngine::Error);
       for (const ClangTidyError &E : Errors)
         Printer.print(E);
@@ -137,11 +146,17 @@ public:
     }
     if (CompilerDiags.getIgnoreAllWarnings()) // -w
       return;
-    // As clang prints its warnings (colours, columns, carets), on an engine
-    // of its own that no -Werror reaches.
-    TextDiagnosticPrinter Text(llvm::errs(), &Compiler.getDiagnosticOpts());
-    DiagnosticsEngine Diags(new DiagnosticIDs(), &Compiler.getDiagnosticOpts(),
-                            &Text, /*ShouldOwnClient=*/false);
+    printWarnings(Errors, llvm::errs(), Compiler.getDiagnosticOpts());
+  }
+
+private:
+  /// As clang prints its warnings (colours, columns, carets), on an engine
+  /// of its own that no -Werror reaches.
+  void printWarnings(const std::vector<ClangTidyError> &Errors,
+                     llvm::raw_ostream &OS, DiagnosticOptions &Opts) {
+    TextDiagnosticPrinter Text(OS, &Opts);
+    DiagnosticsEngine Diags(new DiagnosticIDs(), &Opts, &Text,
+                            /*ShouldOwnClient=*/false);
     Diags.setSourceManager(&Compiler.getSourceManager());
     Text.BeginSourceFile(Compiler.getLangOpts(), &Compiler.getPreprocessor());
     FindingPrinter Printer(Diags, DiagnosticsEngine::Warning);
@@ -150,7 +165,33 @@ public:
     Text.EndSourceFile();
   }
 
-private:
+  void writeFindingsFile(const std::vector<ClangTidyError> &Errors) {
+    std::string Object = Compiler.getFrontendOpts().OutputFile;
+    if (Object.empty() || Object == "-")
+      return;
+    llvm::IntrusiveRefCntPtr<DiagnosticOptions> Plain(
+        new DiagnosticOptions(Compiler.getDiagnosticOpts()));
+    Plain->ShowColors = false;
+    std::string Text;
+    llvm::raw_string_ostream OS(Text);
+    printWarnings(Errors, OS, *Plain);
+    OS.flush();
+    std::string Path = Object + Settings.FindingsSuffix;
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Path, EC);
+    if (!EC) {
+      Out << Text;
+      Out.close();
+      EC = Out.error();
+    }
+    if (EC) {
+      DiagnosticsEngine &Diags = Compiler.getDiagnostics();
+      Diags.Report(Diags.getCustomDiagID(DiagnosticsEngine::Error,
+                                         "kthread-lint plugin: %0: %1"))
+          << Path << EC.message();
+    }
+  }
+
   static std::vector<std::unique_ptr<ASTConsumer>>
   consumers(std::unique_ptr<ASTConsumer> Checks) {
     std::vector<std::unique_ptr<ASTConsumer>> V;
@@ -162,7 +203,8 @@ private:
   std::unique_ptr<ClangTidyContext> Context;
   std::unique_ptr<ClangTidyDiagnosticConsumer> Collector;
   std::unique_ptr<DiagnosticsEngine> CheckDiags;
-  bool FindingsAsErrors;
+  // A copy: clang drops the plugin's action once it made the consumer.
+  PluginSettings Settings;
 };
 
 class KthreadLintAction : public PluginASTAction {
@@ -180,6 +222,7 @@ public:
               .Case("header-filter", &Settings.Options.HeaderFilter)
               .Case("config", &Settings.Options.ConfigText)
               .Case("config-file", &Settings.Options.ConfigFile)
+              .Case("findings", &Settings.FindingsSuffix)
               .Default(nullptr);
       if (Field && Arg.contains('='))
         *Field = Value.str();
@@ -211,7 +254,7 @@ public:
         Factory.createASTConsumer(Compiler, File);
     return std::make_unique<ReportingConsumer>(
         Compiler, std::move(Context), std::move(Collector),
-        std::move(CheckDiags), std::move(Checks), Settings.FindingsAsErrors);
+        std::move(CheckDiags), std::move(Checks), Settings);
   }
 
 private:
