@@ -3,9 +3,12 @@
 # validator GitHub's docs point to): zero errors and zero warnings required.
 # The multitool is installed from the npm registry into a cache dir under the
 # build tree on first use; if that is impossible the test FAILS.
-# usage: sarif-validate.sh <kthread-lint> <mock-kernel-include> <test-source-dir> <work-dir>
+# It also validates tools/kernel-audit's SARIF, unsharded and merged from
+# shards (--shard/--merge), on the stand-in kernel tree of
+# test/tool/kernel-audit-shard.test, built with <clang>.
+# usage: sarif-validate.sh <kthread-lint> <mock-kernel-include> <test-source-dir> <work-dir> <clang>
 set -uo pipefail
-KTHREAD_LINT=$1 MOCK=$2 SRC=$3 WORK=$4
+KTHREAD_LINT=$1 MOCK=$2 SRC=$3 WORK=$4 CLANG=${5:?usage: sarif-validate.sh <kthread-lint> <mock-include> <test-source-dir> <work-dir> <clang>}
 MULTITOOL_VERSION=5.7.0
 fail() { echo "sarif-validate: FAIL: $*"; exit 1; }
 
@@ -64,8 +67,25 @@ read -r ce cw <<<"$(count control.sarif)"
 [ $((ce + cw)) -gt 0 ] || fail "the control log got no error or warning: the report is not being parsed"
 echo "control.sarif: $ce errors, $cw warnings (expected some)"
 
+# kernel-audit: the unsharded run and the merge of two shards.
+audit=$WORK/audit
+rm -rf "$audit" && mkdir -p "$audit" && cp -r "$SRC/tool/Inputs/audit-tree" "$audit/tree" || fail "copy the stand-in tree"
+run_audit() {
+  env AUDIT_CC="$CLANG" AUDIT_MOCK="$MOCK" python3 "$SRC/../tools/kernel-audit" --tree "$audit/tree" \
+      --no-packages --cache "$audit/cache" --kthread-lint "$KTHREAD_LINT" -j2 --format sarif "$@" \
+      > "$audit/log" 2>&1
+}
+run_audit -o "$audit/full"; [ $? -eq 2 ] || { cat "$audit/log"; fail "kernel-audit: expected exit status 2 (one object does not build)"; }
+for k in 1 2; do
+  run_audit --shard $k/2 -o "$audit/shard-$k"; [ $? -le 2 ] || { cat "$audit/log"; fail "kernel-audit --shard $k/2 failed"; }
+done
+python3 "$SRC/../tools/kernel-audit" --merge "$audit/shard-1" "$audit/shard-2" -o "$audit/merged" > "$audit/log" 2>&1
+[ $? -eq 2 ] || { cat "$audit/log"; fail "kernel-audit --merge: expected exit status 2"; }
+cp "$audit/full/findings.sarif" audit-full.sarif && cp "$audit/merged/findings.sarif" audit-merged.sarif || fail "no audit SARIF"
+grep -q '"partialFingerprints"' audit-merged.sarif || fail "audit-merged.sarif has no results to validate"
+
 status=0
-for f in findings.sarif clean.sarif failure.sarif; do
+for f in findings.sarif clean.sarif failure.sarif audit-full.sarif audit-merged.sarif; do
   read -r e w <<<"$(count "$f")"
   echo "$f: $e errors, $w warnings"
   if [ "$e" != 0 ] || [ "$w" != 0 ]; then

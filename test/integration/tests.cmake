@@ -8,7 +8,7 @@ set(_mock ${CMAKE_CURRENT_SOURCE_DIR}/Inputs/kernel/include)
 
 add_test(NAME integ-sarif-validate
   COMMAND bash ${_integ}/sarif-validate.sh ${KTHREAD_LINT_EXE} ${_mock}
-          ${CMAKE_CURRENT_SOURCE_DIR} ${_integ_work}/sarif)
+          ${CMAKE_CURRENT_SOURCE_DIR} ${_integ_work}/sarif ${CLANG_EXECUTABLE})
 add_test(NAME integ-pre-commit
   COMMAND bash ${_integ}/pre-commit.sh ${KTHREAD_LINT_EXE} ${_mock}
           ${PROJECT_SOURCE_DIR} ${_integ_work}/pre-commit)
