@@ -93,7 +93,8 @@ cl::opt<bool> ListApi(
     cl::cat(Category));
 cl::opt<std::string> HeaderFilter(
     "header-filter",
-    cl::desc("Regex of headers whose findings are shown (default: none)"),
+    cl::desc("Regex of headers whose findings are shown (default: '\\.c$',\n"
+             "none but the .c files #included into the file, its code)"),
     cl::cat(Category));
 cl::list<std::string> ExtraArgs("extra-arg",
                                 cl::desc("Append an argument to the compiler"),

@@ -13,7 +13,10 @@ makeOptionsProvider(const OptionsRequest &Request) {
   ClangTidyGlobalOptions GlobalOptions;
   ClangTidyOptions DefaultOptions = ClangTidyOptions::getDefaults();
   DefaultOptions.Checks = "-*,kthread-*";
-  DefaultOptions.HeaderFilterRegex = Request.HeaderFilter;
+  // A .c file #included into the one analysed (kernel/sched/build_policy.c
+  // includes wait.c) is its code, not a header: its findings are shown.
+  DefaultOptions.HeaderFilterRegex =
+      Request.HeaderFilter.empty() ? "\\.c$" : Request.HeaderFilter;
   DefaultOptions.SystemHeaders = false;
   // Only kthread-* checks: clang-tidy's library also carries the static
   // analyzer's and the compiler's diagnostics as checks, which a .clang-tidy

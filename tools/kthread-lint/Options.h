@@ -19,7 +19,8 @@ namespace kthread_lint {
 struct OptionsRequest {
   /// Globs over the kthread-* checks, applied after the configuration.
   std::string ChecksFilter;
-  /// Headers whose findings are shown (default: none).
+  /// Headers whose findings are shown (default: none but the .c files
+  /// #included into the file analysed, which are its code).
   std::string HeaderFilter;
   /// A configuration in .clang-tidy form that replaces the .clang-tidy
   /// files; ConfigFile names a file holding one.
