@@ -102,7 +102,8 @@ cl::list<std::string> ExtraArgs("extra-arg",
 cl::list<std::string> ExtraArgsBefore(
     "extra-arg-before", cl::desc("Prepend an argument to the compiler"),
     cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Print only findings and errors"),
+cl::opt<bool> Quiet("quiet", cl::desc("Print only findings and errors (no\n"
+                                     "summary line after several files)"),
                     cl::cat(Category));
 cl::opt<std::string> FormatName(
     "format",
@@ -619,6 +620,23 @@ int listAndExit(ClangTidyOptionsProvider &Provider, StringRef Cwd) {
   return NoFindings;
 }
 
+/// One line after a run over several files, on standard error.
+void printSummary(const std::vector<kthread_lint::Finding> &Found,
+                  const std::vector<kthread_lint::Failure> &Failures,
+                  size_t Files) {
+  std::set<std::string> WithFindings, Failed;
+  for (const kthread_lint::Finding &F : Found)
+    WithFindings.insert(F.Where.File);
+  for (const kthread_lint::Failure &F : Failures)
+    Failed.insert(F.File);
+  errs() << "kthread-lint: " << Found.size()
+         << (Found.size() == 1 ? " finding" : " findings") << " in "
+         << WithFindings.size() << " of " << Files << " files";
+  if (!Failed.empty())
+    errs() << ", " << Failed.size() << " could not be analysed";
+  errs() << "\n";
+}
+
 /// Ctrl-C: the temporary output files are gone by now (LLVM's handler
 /// removes them first), so nothing half-written is left; say so and stop.
 void onInterrupt() {
@@ -717,6 +735,9 @@ int main(int argc, const char **argv) {
   for (const kthread_lint::Failure &F : Failures)
     WithColor::error(errs(), "kthread-lint")
         << "cannot analyse " << F.File << ": " << F.Reason << "\n";
+  if (!Quiet && Format == kthread_lint::OutputFormat::Clang &&
+      In.Files.size() > 1)
+    printSummary(Found, Failures, In.Files.size());
   if (!Failures.empty())
     return CannotAnalyse;
   if (Found.empty())
