@@ -17,9 +17,9 @@ bool matches(Match How, llvm::StringRef Pattern, llvm::StringRef Name) {
   case Match::Exact:
     return Name == Pattern;
   case Match::Prefix:
-    return Name.startswith(Pattern);
+    return Name.starts_with(Pattern);
   case Match::Suffix:
-    return Name.endswith(Pattern);
+    return Name.ends_with(Pattern);
   case Match::Contains:
     return Name.contains(Pattern);
   }
@@ -507,10 +507,10 @@ LifecycleRole lifecycleRoleOfField(llvm::StringRef Name) {
 
 LifecycleRole lifecycleRoleOfSection(llvm::StringRef Section,
                                      bool FromInitcallMacro) {
-  if (Section.startswith(".initcall") ||
+  if (Section.starts_with(".initcall") ||
       (Section == ".discard.addressable" && FromInitcallMacro))
     return LifecycleRole::ModuleInit;
-  if (Section.startswith(".exitcall"))
+  if (Section.starts_with(".exitcall"))
     return LifecycleRole::ModuleExit;
   return LifecycleRole::None;
 }

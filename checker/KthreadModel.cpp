@@ -793,7 +793,7 @@ bool KthreadModel::isModuleCode(SourceLocation Loc) const {
   const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc));
   if (!FE)
     return false;
-  if (FE->getName().endswith(".c"))
+  if (FE->getName().ends_with(".c"))
     return true;
   const FileEntry *Main = SM.getFileEntryForID(SM.getMainFileID());
   return Main && FE->getDir() == Main->getDir();

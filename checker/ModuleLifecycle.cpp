@@ -168,8 +168,8 @@ std::set<const FunctionDecl *> reachable(const KthreadModel &M,
 static bool keepsSymbolOnly(const Decl *D) {
   const auto *SA = D->getAttr<SectionAttr>();
   return SA && isa<VarDecl>(D) &&
-         (SA->getName().startswith(".discard") ||
-          SA->getName().startswith("___ksymtab"));
+         (SA->getName().starts_with(".discard") ||
+          SA->getName().starts_with("___ksymtab"));
 }
 
 /// Functions whose address is taken (callbacks: devm actions, timers,

@@ -14,9 +14,9 @@
 namespace kthread_lint {
 
 static bool isSparseOnly(llvm::StringRef A) {
-  return A.startswith("--arch=") || A == "-Wbitwise" || A == "-Wno-bitwise" ||
+  return A.starts_with("--arch=") || A == "-Wbitwise" || A == "-Wno-bitwise" ||
          A == "-Wno-return-void" || A == "-Wno-unknown-attribute" ||
-         A == "-fdiagnostic-prefix" || A.startswith("-fdiagnostic-prefix=") ||
+         A == "-fdiagnostic-prefix" || A.starts_with("-fdiagnostic-prefix=") ||
          A == "-Wsparse-all" || A == "-Wsparse-error" || A == "-D__STDC__" ||
          A == "-Wcast-to-as" || A == "-Wptr-subtraction-blows" ||
          A == "-Wshadow-all" || A == "-Wno-decl" || A == "-Wcontext" ||
@@ -27,17 +27,17 @@ static bool isSparseOnly(llvm::StringRef A) {
 /// meaningless for analysis.
 static bool isUnsupportedForAnalysis(llvm::StringRef A) {
   return A == "-mrecord-mcount" || A == "-mindirect-branch-cs-prefix" ||
-         A.startswith("-mharden-sls=") || A.startswith("-mfunction-return=") ||
-         A.startswith("-mindirect-branch=") || A == "-mindirect-branch-register" ||
-         A.startswith("-mpreferred-stack-boundary=") || A == "-pg" ||
+         A.starts_with("-mharden-sls=") || A.starts_with("-mfunction-return=") ||
+         A.starts_with("-mindirect-branch=") || A == "-mindirect-branch-register" ||
+         A.starts_with("-mpreferred-stack-boundary=") || A == "-pg" ||
          A == "-mfentry" || A == "-mskip-rax-setup" ||
-         A.startswith("-falign-jumps=") || A.startswith("-falign-loops=");
+         A.starts_with("-falign-jumps=") || A.starts_with("-falign-loops=");
 }
 
 bool isKbuildCheckerCall(llvm::ArrayRef<std::string> Args) {
   bool Sparse = false, Kernel = false;
   for (llvm::StringRef A : Args) {
-    Sparse |= A.startswith("--arch=") || A == "-Wbitwise";
+    Sparse |= A.starts_with("--arch=") || A == "-Wbitwise";
     Kernel |= A == "-D__KERNEL__";
   }
   return Sparse && Kernel;
@@ -68,7 +68,7 @@ std::vector<std::string> clangCompatibleArgs(llvm::ArrayRef<std::string> Args) {
     if (Unknown[I - 1] || isSparseOnly(A) || isUnsupportedForAnalysis(A))
       continue;
     // Dependency output: kbuild's -Wp,-MMD,file would make us write it.
-    if (A.startswith("-Wp,-M") || A == "-MD" || A == "-MMD")
+    if (A.starts_with("-Wp,-M") || A == "-MD" || A == "-MMD")
       continue;
     if ((A == "-MF" || A == "-MT" || A == "-MQ") && I + 1 < Args.size()) {
       ++I;
@@ -79,11 +79,11 @@ std::vector<std::string> clangCompatibleArgs(llvm::ArrayRef<std::string> Args) {
     // them stop the analysis.
     if (A == "-Werror" || A == "-pedantic-errors")
       continue;
-    if (A.startswith("-Werror=")) {
+    if (A.starts_with("-Werror=")) {
       Out.push_back(("-W" + A.drop_front(strlen("-Werror="))).str());
       continue;
     }
-    if (A.startswith("-Wimplicit-fallthrough=")) {
+    if (A.starts_with("-Wimplicit-fallthrough=")) {
       Out.push_back("-Wimplicit-fallthrough");
       continue;
     }

@@ -103,7 +103,7 @@ void collectFindings(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
   for (const clang::tidy::ClangTidyError &E : Errors) {
     const auto &M = E.Message;
     if (E.DiagLevel >= clang::tooling::Diagnostic::Error &&
-        llvm::StringRef(E.DiagnosticName).startswith("clang-diagnostic-")) {
+        llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-")) {
       std::string Where = M.FilePath;
       unsigned Line = 0, Col = 0;
       if (!M.FilePath.empty() && lines().locate(M.FilePath, M.FileOffset, Line, Col))
@@ -116,7 +116,7 @@ void collectFindings(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
         ++It->second.second;
       continue;
     }
-    if (!llvm::StringRef(E.DiagnosticName).startswith("kthread-"))
+    if (!llvm::StringRef(E.DiagnosticName).starts_with("kthread-"))
       continue;
     Finding F;
     F.Check = E.DiagnosticName;

@@ -454,7 +454,7 @@ std::string zeroConfigDatabaseFor(const InputFiles &In) {
   Req.Verbose = Verbose;
   for (const std::string &F : In.Files)
     if (llvm::none_of(In.ModuleDirs, [&](const std::string &D) {
-          return StringRef(F).startswith(D + "/");
+          return StringRef(F).starts_with(D + "/");
         }))
       Req.LooseFiles.push_back(F);
   if (Verbose)
@@ -479,7 +479,7 @@ makeCompilations(const SplitCommandLine &CL, const InputFiles &In,
   else
     DB = loadCompilations(CL.FixedArgs, In.Files.front(), ZeroConfigDir);
   // A zero-config database that could not be cached is read; drop it.
-  if (sys::path::filename(ZeroConfigDir).startswith("kthread-lint-compdb-"))
+  if (sys::path::filename(ZeroConfigDir).starts_with("kthread-lint-compdb-"))
     sys::fs::remove_directories(ZeroConfigDir);
   for (const std::string &F : In.Files)
     if (DB->getCompileCommands(F).empty())
@@ -648,7 +648,7 @@ int main(int argc, const char **argv) {
   std::set<FindingKey> Suppressed = applyBaseline(Found, OutOpts);
   std::vector<ClangTidyError> KthreadErrors;
   for (const ClangTidyError &E : Errors)
-    if (StringRef(E.DiagnosticName).startswith("kthread-") &&
+    if (StringRef(E.DiagnosticName).starts_with("kthread-") &&
         !Suppressed.count({E.Message.FilePath, E.Message.FileOffset,
                            E.DiagnosticName}))
       KthreadErrors.push_back(E);

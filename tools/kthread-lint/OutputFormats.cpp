@@ -115,7 +115,7 @@ const Description Descriptions[] = {
 
 std::string withPeriod(llvm::StringRef S) {
   S = S.rtrim();
-  if (S.empty() || S.endswith(".") || S.endswith("!") || S.endswith("?"))
+  if (S.empty() || S.ends_with(".") || S.ends_with("!") || S.ends_with("?"))
     return S.str();
   return (S + ".").str();
 }
@@ -129,7 +129,7 @@ std::vector<CheckInfo> registeredChecks() {
     clang::tidy::ClangTidyCheckFactories Factories;
     Module->addCheckFactories(Factories);
     for (const auto &F : Factories)
-      if (F.getKey().startswith("kthread-"))
+      if (F.getKey().starts_with("kthread-"))
         Names.push_back(F.getKey().str());
   }
   std::sort(Names.begin(), Names.end());
@@ -325,7 +325,7 @@ Object physicalLocation(const Position &P, const OutputOptions &Opts) {
 
 std::string fileUri(llvm::StringRef Dir) {
   std::string U = "file://" + Dir.str();
-  if (!llvm::StringRef(U).endswith("/"))
+  if (!llvm::StringRef(U).ends_with("/"))
     U += "/";
   return U;
 }

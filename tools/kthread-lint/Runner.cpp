@@ -73,7 +73,7 @@ runChecks(ClangTidyContext &Context, const CompilationDatabase &Compilations,
     CommandLineArguments Adjusted = Args;
     if (Opts.ExtraArgsBefore) {
       auto I = Adjusted.begin();
-      if (I != Adjusted.end() && !StringRef(*I).startswith("-"))
+      if (I != Adjusted.end() && !StringRef(*I).starts_with("-"))
         ++I;
       Adjusted.insert(I, Opts.ExtraArgsBefore->begin(),
                       Opts.ExtraArgsBefore->end());

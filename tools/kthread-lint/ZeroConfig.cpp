@@ -85,7 +85,7 @@ llvm::Expected<std::string> findKernelDir(llvm::StringRef Explicit) {
   for (fs::directory_iterator It(SrcDir, EC), End; !EC && It != End;
        It.increment(EC)) {
     llvm::StringRef Name = path::filename(It->path());
-    if (Name.startswith("linux-headers-") && isKernelBuildDir(It->path()))
+    if (Name.starts_with("linux-headers-") && isKernelBuildDir(It->path()))
       Candidates.push_back(It->path());
   }
   if (Candidates.empty())
@@ -109,12 +109,12 @@ std::vector<std::string> moduleSources(llvm::StringRef Dir) {
   for (fs::recursive_directory_iterator It(Dir, EC), End; !EC && It != End;
        It.increment(EC)) {
     llvm::StringRef Name = path::filename(It->path());
-    if (Name.startswith(".")) {
+    if (Name.starts_with(".")) {
       if (It->type() == fs::file_type::directory_file)
         It.no_push();
       continue;
     }
-    if (Name.endswith(".c") && !Name.endswith(".mod.c") &&
+    if (Name.ends_with(".c") && !Name.ends_with(".mod.c") &&
         It->type() != fs::file_type::directory_file)
       Out.push_back(It->path());
   }
@@ -176,9 +176,9 @@ std::string cacheKey(const ZeroConfigRequest &Req) {
 }
 
 bool isBuildProduct(llvm::StringRef Name) {
-  return Name.endswith(".o") || Name.endswith(".ko") || Name.endswith(".mod") ||
-         Name.endswith(".mod.c") || Name.endswith(".cmd") ||
-         Name.endswith(".d") || Name == "Module.symvers" ||
+  return Name.ends_with(".o") || Name.ends_with(".ko") || Name.ends_with(".mod") ||
+         Name.ends_with(".mod.c") || Name.ends_with(".cmd") ||
+         Name.ends_with(".d") || Name == "Module.symvers" ||
          Name == "modules.order" || Name == ".git";
 }
 
@@ -251,10 +251,10 @@ llvm::Expected<std::vector<Recorded>> recordKbuild(llvm::StringRef KDir,
   std::vector<std::string> EnvStore;
   for (char **E = environ; *E; ++E) {
     llvm::StringRef V(*E);
-    if (V.startswith("MAKEFLAGS=") || V.startswith("MAKELEVEL=") ||
-        V.startswith("MFLAGS=") || V.startswith("MAKEOVERRIDES=") ||
-        V.startswith("KBUILD_") || V.startswith("CHECK=") ||
-        V.startswith("CF="))
+    if (V.starts_with("MAKEFLAGS=") || V.starts_with("MAKELEVEL=") ||
+        V.starts_with("MFLAGS=") || V.starts_with("MAKEOVERRIDES=") ||
+        V.starts_with("KBUILD_") || V.starts_with("CHECK=") ||
+        V.starts_with("CF="))
       continue;
     EnvStore.push_back(V.str());
   }
@@ -291,7 +291,7 @@ llvm::Expected<std::vector<Recorded>> recordKbuild(llvm::StringRef KDir,
     R.Directory = Parts[0].str();
     for (size_t I = 1; I < Parts.size(); ++I)
       R.Args.push_back(Parts[I].str());
-    if (llvm::StringRef(R.Args.back()).endswith(".mod.c"))
+    if (llvm::StringRef(R.Args.back()).ends_with(".mod.c"))
       continue;
     Out.push_back(std::move(R));
   }
@@ -355,8 +355,8 @@ std::vector<std::string> retarget(const Recorded &R, llvm::StringRef File,
   std::vector<std::string> Args;
   for (size_t I = 0; I + 1 < R.Args.size(); ++I) {
     llvm::StringRef A = R.Args[I];
-    if (A.startswith("-DKBUILD_BASENAME=") || A.startswith("-DKBUILD_MODNAME=") ||
-        A.startswith("-D__KBUILD_MODNAME="))
+    if (A.starts_with("-DKBUILD_BASENAME=") || A.starts_with("-DKBUILD_MODNAME=") ||
+        A.starts_with("-D__KBUILD_MODNAME="))
       Args.push_back(replaceAll(A.str(), From, To));
     else
       Args.push_back(A.str());
@@ -483,7 +483,7 @@ llvm::Expected<std::string> zeroConfigDatabase(const ZeroConfigRequest &Req) {
     return error(Db + ": " + llvm::toString(std::move(E)));
   if (Req.Verbose)
     llvm::errs() << "kthread-lint: kbuild flags "
-                 << (Root.empty() || !llvm::StringRef(CacheDir).startswith(Root)
+                 << (Root.empty() || !llvm::StringRef(CacheDir).starts_with(Root)
                          ? "(not cached) in "
                          : "cached in ")
                  << Db << "\n";
