@@ -31,10 +31,18 @@ if config.kernel_headers:
     config.available_features.add("kernel-headers")
     config.substitutions.append(("%kernel_headers", config.kernel_headers))
 
-# A clang-tidy of another major version, to show the plugin refuses it.
+config.substitutions.append(("%llvm_major", config.llvm_major))
+
+# A clang-tidy of another major version, to show the plugin refuses it: the
+# newest installed one that is not ours (KTHREAD_OTHER_CLANG_TIDY overrides).
 import glob, re
-for candidate in sorted(glob.glob("/usr/bin/clang-tidy-[0-9]*")):
-    if not candidate.endswith("-" + config.llvm_major):
-        config.available_features.add("other-clang-tidy")
-        config.substitutions.append(("%other_clang_tidy", candidate))
-        break
+def _major(path):
+    m = re.search(r"-(\d+)$", path)
+    return int(m.group(1)) if m else -1
+_others = [c for c in glob.glob("/usr/bin/clang-tidy-[0-9]*")
+           if _major(c) > 0 and _major(c) != int(config.llvm_major)]
+_other = os.environ.get("KTHREAD_OTHER_CLANG_TIDY") or \
+    (max(_others, key=_major) if _others else None)
+if _other:
+    config.available_features.add("other-clang-tidy")
+    config.substitutions.append(("%other_clang_tidy", _other))
