@@ -183,8 +183,12 @@ std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
       return true;
     }
     // typeof(f) (EXPORT_SYMBOL()'s `extern typeof(sym) sym;`), sizeof(f):
-    // unevaluated, nothing calls through them.
-    bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc) { return true; }
+    // unevaluated, nothing calls through them. Variadic: LLVM 22 passes a
+    // second argument (TraverseQualifier), 16 and 19 do not.
+    template <typename... Rest>
+    bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc, Rest...) {
+      return true;
+    }
     bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
       return true;
     }

@@ -3,6 +3,7 @@
 #include "Runner.h"
 #include "ClangTidy.h"
 #include "ClangTidyModule.h"
+#include "LlvmCompat.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/CompilerInvocation.h"
 #include "clang/Frontend/FrontendActions.h"
@@ -86,9 +87,7 @@ runChecks(ClangTidyContext &Context, const CompilationDatabase &Compilations,
   Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
 
   ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr, true, ApplyAnyFix);
-  DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
-                       &DiagConsumer, /*ShouldOwnClient=*/false);
-  Context.setDiagnosticsEngine(&DE);
+  compat::TidyDiagnosticsEngine DE(Context, DiagConsumer);
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
   ActionFactory Factory(Context, std::move(BaseFS));
