@@ -790,13 +790,15 @@ bool KthreadModel::isModuleCode(SourceLocation Loc) const {
   Loc = SM.getExpansionLoc(Loc);
   if (SM.isInMainFile(Loc))
     return true;
-  const FileEntry *FE = SM.getFileEntryForID(SM.getFileID(Loc));
+  // FileEntryRef, not FileEntry: FileEntry::getName() is gone in LLVM 19,
+  // and FileEntryRef names and directories are the same on 16 to 22.
+  OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
   if (!FE)
     return false;
   if (FE->getName().ends_with(".c"))
     return true;
-  const FileEntry *Main = SM.getFileEntryForID(SM.getMainFileID());
-  return Main && FE->getDir() == Main->getDir();
+  OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID());
+  return Main && &FE->getDir().getDirEntry() == &Main->getDir().getDirEntry();
 }
 
 const FunctionDecl *KthreadModel::definitionOf(const FunctionDecl *FD) const {

@@ -172,29 +172,38 @@ static bool keepsSymbolOnly(const Decl *D) {
           SA->getName().starts_with("___ksymtab"));
 }
 
+namespace {
+// At namespace scope: a local class cannot have the member template below.
+struct AddressTakenRefs : RecursiveASTVisitor<AddressTakenRefs> {
+  std::set<const Expr *> Callees;
+  std::set<const FunctionDecl *> Taken;
+  bool VisitCallExpr(CallExpr *C) {
+    Callees.insert(C->getCallee()->IgnoreParenImpCasts());
+    return true;
+  }
+  // typeof(f) (EXPORT_SYMBOL()'s `extern typeof(sym) sym;`), sizeof(f):
+  // unevaluated, nothing calls through them. Variadic: LLVM 22 passes a
+  // second argument (TraverseQualifier), 16 and 19 do not.
+  template <typename... Rest>
+  bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc, Rest...) {
+    return true;
+  }
+  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      if (!Callees.count(DRE))
+        Taken.insert(FD->getDefinition() ? FD->getDefinition() : FD);
+    return true;
+  }
+};
+} // namespace
+
 /// Functions whose address is taken (callbacks: devm actions, timers,
 /// notifiers, sysfs handlers): when they run is not known here.
 std::set<const FunctionDecl *> addressTakenFunctions(ASTContext &Ctx) {
-  struct Refs : RecursiveASTVisitor<Refs> {
-    std::set<const Expr *> Callees;
-    std::set<const FunctionDecl *> Taken;
-    bool VisitCallExpr(CallExpr *C) {
-      Callees.insert(C->getCallee()->IgnoreParenImpCasts());
-      return true;
-    }
-    // typeof(f) (EXPORT_SYMBOL()'s `extern typeof(sym) sym;`), sizeof(f):
-    // unevaluated, nothing calls through them.
-    bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc) { return true; }
-    bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
-      return true;
-    }
-    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-      if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
-        if (!Callees.count(DRE))
-          Taken.insert(FD->getDefinition() ? FD->getDefinition() : FD);
-      return true;
-    }
-  } R;
+  AddressTakenRefs R;
   // Calls are visited before their callee's reference (pre-order). Only
   // the user's code: what the headers' inline functions take the address
   // of is the kernel's business.

@@ -34,17 +34,28 @@ if config.kernel_headers:
     config.available_features.add("kernel-headers")
     config.substitutions.append(("%kernel_headers", config.kernel_headers))
 
-# A clang-tidy of another major version, to show the plugin refuses it.
+config.substitutions.append(("%llvm_major", config.llvm_major))
+
+# A clang-tidy of another major version, to show the plugin refuses it: the
+# newest installed one that is not ours (KTHREAD_OTHER_CLANG_TIDY overrides).
 import glob, re
-for candidate in sorted(glob.glob("/usr/bin/clang-tidy-[0-9]*")):
-    if not candidate.endswith("-" + config.llvm_major):
-        config.available_features.add("other-clang-tidy")
-        config.substitutions.append(("%other_clang_tidy", candidate))
-        break
-# A clang of another major version, to show the clang plugin refuses it.
-for candidate in sorted(glob.glob("/usr/bin/clang-[0-9]*")):
-    if re.fullmatch(r"clang-\d+", os.path.basename(candidate)) and \
-            not candidate.endswith("-" + config.llvm_major):
-        config.available_features.add("other-clang")
-        config.substitutions.append(("%other_clang", candidate))
-        break
+def _major(path):
+    m = re.search(r"-(\d+)$", path)
+    return int(m.group(1)) if m else -1
+_others = [c for c in glob.glob("/usr/bin/clang-tidy-[0-9]*")
+           if _major(c) > 0 and _major(c) != int(config.llvm_major)]
+_other = os.environ.get("KTHREAD_OTHER_CLANG_TIDY") or \
+    (max(_others, key=_major) if _others else None)
+if _other:
+    config.available_features.add("other-clang-tidy")
+    config.substitutions.append(("%other_clang_tidy", _other))
+# A clang of another major version, to show the clang plugin refuses it
+# (KTHREAD_OTHER_CLANG overrides).
+_others = [c for c in glob.glob("/usr/bin/clang-[0-9]*")
+           if re.fullmatch(r"clang-\d+", os.path.basename(c)) and
+           _major(c) != int(config.llvm_major)]
+_other = os.environ.get("KTHREAD_OTHER_CLANG") or \
+    (max(_others, key=_major) if _others else None)
+if _other:
+    config.available_features.add("other-clang")
+    config.substitutions.append(("%other_clang", _other))

@@ -63,8 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       ClangTidyOptions::ClangTidyValue("start_worker;spawn");
   ClangTidyContext Context(std::make_unique<DefaultOptionsProvider>(
                                ClangTidyGlobalOptions(), Defaults.merge(
-                                   Overrides, 0)),
-                           false);
+                                   Overrides, 0)));
 
   llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> Mem(
       new llvm::vfs::InMemoryFileSystem);

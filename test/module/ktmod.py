@@ -42,6 +42,21 @@ def load_compdb_module():
     return load_script('kbuild-compdb')
 
 
+def default_clang_tidy(plugin):
+    """The clang-tidy a plugin was built for: the CLANG_TIDY_EXECUTABLE of the
+    build tree it is in (<build>/lib/KthreadLint.so), else clang-tidy-16 (the
+    default LLVM_MAJOR). $CLANG_TIDY and --clang-tidy win over both."""
+    cache = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(plugin))), 'CMakeCache.txt')
+    try:
+        with open(cache) as f:
+            for line in f:
+                if line.startswith('CLANG_TIDY_EXECUTABLE:'):
+                    return line.split('=', 1)[1].strip()
+    except OSError:
+        pass
+    return 'clang-tidy-16'
+
+
 def discover_kdir(release=None):
     return load_compdb_module().discover_kdir(release)
 

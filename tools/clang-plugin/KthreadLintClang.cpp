@@ -21,6 +21,7 @@
 #include "ClangTidy.h"
 #include "ClangTidyDiagnosticConsumer.h"
 #include "ClangTidyModule.h"
+#include "LlvmCompat.h"
 #include "Options.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
@@ -120,7 +121,7 @@ public:
   ReportingConsumer(CompilerInstance &Compiler,
                     std::unique_ptr<ClangTidyContext> Context,
                     std::unique_ptr<ClangTidyDiagnosticConsumer> Collector,
-                    std::unique_ptr<DiagnosticsEngine> CheckDiags,
+                    std::unique_ptr<compat::TidyDiagnosticsEngine> CheckDiags,
                     std::unique_ptr<ASTConsumer> Checks,
                     const PluginSettings &Settings)
       : MultiplexConsumer(consumers(std::move(Checks))), Compiler(Compiler),
@@ -154,23 +155,22 @@ private:
   /// of its own that no -Werror reaches.
   void printWarnings(const std::vector<ClangTidyError> &Errors,
                      llvm::raw_ostream &OS, DiagnosticOptions &Opts) {
-    TextDiagnosticPrinter Text(OS, &Opts);
-    DiagnosticsEngine Diags(new DiagnosticIDs(), &Opts, &Text,
-                            /*ShouldOwnClient=*/false);
-    Diags.setSourceManager(&Compiler.getSourceManager());
-    Text.BeginSourceFile(Compiler.getLangOpts(), &Compiler.getPreprocessor());
-    FindingPrinter Printer(Diags, DiagnosticsEngine::Warning);
+    compat::PrintingDiagnostics Diags(OS, Opts);
+    Diags.engine().setSourceManager(&Compiler.getSourceManager());
+    Diags.printer().BeginSourceFile(Compiler.getLangOpts(),
+                                    &Compiler.getPreprocessor());
+    FindingPrinter Printer(Diags.engine(), DiagnosticsEngine::Warning);
     for (const ClangTidyError &E : Errors)
       Printer.print(E);
-    Text.EndSourceFile();
+    Diags.printer().EndSourceFile();
   }
 
   void writeFindingsFile(const std::vector<ClangTidyError> &Errors) {
     std::string Object = Compiler.getFrontendOpts().OutputFile;
     if (Object.empty() || Object == "-")
       return;
-    llvm::IntrusiveRefCntPtr<DiagnosticOptions> Plain(
-        new DiagnosticOptions(Compiler.getDiagnosticOpts()));
+    compat::DiagnosticOptionsCopy Plain =
+        compat::copyOf(Compiler.getDiagnosticOpts());
     Plain->ShowColors = false;
     std::string Text;
     llvm::raw_string_ostream OS(Text);
@@ -202,7 +202,7 @@ private:
   CompilerInstance &Compiler;
   std::unique_ptr<ClangTidyContext> Context;
   std::unique_ptr<ClangTidyDiagnosticConsumer> Collector;
-  std::unique_ptr<DiagnosticsEngine> CheckDiags;
+  std::unique_ptr<compat::TidyDiagnosticsEngine> CheckDiags;
   // A copy: clang drops the plugin's action once it made the consumer.
   PluginSettings Settings;
 };
@@ -242,13 +242,10 @@ public:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &Compiler,
                                                  llvm::StringRef File) override {
     (void)KthreadModuleAnchorSource;
-    auto Context = std::make_unique<ClangTidyContext>(std::move(Provider),
-                                                      false);
+    auto Context = std::make_unique<ClangTidyContext>(std::move(Provider));
     auto Collector = std::make_unique<ClangTidyDiagnosticConsumer>(*Context);
-    auto CheckDiags = std::make_unique<DiagnosticsEngine>(
-        new DiagnosticIDs(), new DiagnosticOptions(), Collector.get(),
-        /*ShouldOwnClient=*/false);
-    Context->setDiagnosticsEngine(CheckDiags.get());
+    auto CheckDiags =
+        std::make_unique<compat::TidyDiagnosticsEngine>(*Context, *Collector);
     ClangTidyASTConsumerFactory Factory(*Context);
     std::unique_ptr<ASTConsumer> Checks =
         Factory.createASTConsumer(Compiler, File);

@@ -1,7 +1,7 @@
 //===--- CompilerFlags.cpp - kthread-lint ---------------------------------===//
 
 #include "CompilerFlags.h"
-#include "clang/Driver/Options.h"
+#include "LlvmCompat.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Option/Arg.h"
@@ -54,7 +54,7 @@ std::vector<std::string> clangCompatibleArgs(llvm::ArrayRef<std::string> Args) {
   for (size_t I = 1; I < Args.size(); ++I)
     Raw.push_back(Args[I].c_str());
   unsigned MissingIndex = 0, MissingCount = 0;
-  llvm::opt::InputArgList Parsed = clang::driver::getDriverOptTable().ParseArgs(
+  llvm::opt::InputArgList Parsed = kthread_lint::compat::driverOptTable().ParseArgs(
       Raw, MissingIndex, MissingCount);
   std::vector<bool> Unknown(Raw.size(), false);
   for (const llvm::opt::Arg *A : Parsed)

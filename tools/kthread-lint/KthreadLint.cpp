@@ -9,6 +9,7 @@
 #include "ClangTidy.h"
 #include "ClangTidyDiagnosticConsumer.h"
 #include "ClangTidyOptions.h"
+#include "LlvmCompat.h"
 #include "CompilerFlags.h"
 #include "Findings.h"
 #include "FixDiff.h"
@@ -612,7 +613,7 @@ int listAndExit(ClangTidyOptionsProvider &Provider, StringRef Cwd) {
   }
   std::string Probe = Inputs.empty() ? (Cwd + "/probe.c").str() : Inputs[0];
   std::vector<std::string> Names =
-      getCheckNames(Provider.getOptions(Probe), false);
+      kthread_lint::compat::enabledCheckNames(Provider.getOptions(Probe));
   outs() << "Enabled checks:";
   for (const std::string &N : Names)
     outs() << "\n    " << N;
@@ -688,7 +689,7 @@ int main(int argc, const char **argv) {
   InputFiles In = collectInputs(CL.Kbuild, CL.FixedArgs.has_value());
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
       makeCompilations(CL, In, Cwd);
-  ClangTidyContext Context(std::move(Provider), false);
+  ClangTidyContext Context(std::move(Provider));
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
   std::vector<ClangTidyError> Errors =

@@ -3,6 +3,7 @@
 #include "Runner.h"
 #include "ClangTidy.h"
 #include "ClangTidyModule.h"
+#include "LlvmCompat.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/CompilerInvocation.h"
 #include "clang/Frontend/FrontendActions.h"
@@ -90,9 +91,7 @@ runChecks(ClangTidyContext &Context, const CompilationDatabase &Compilations,
   Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
 
   ClangTidyDiagnosticConsumer DiagConsumer(Context, nullptr, true, ApplyAnyFix);
-  DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
-                       &DiagConsumer, /*ShouldOwnClient=*/false);
-  Context.setDiagnosticsEngine(&DE);
+  compat::TidyDiagnosticsEngine DE(Context, DiagConsumer);
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
   ActionFactory Factory(Context, std::move(BaseFS));
@@ -124,7 +123,7 @@ runChecksInParallel(const OptionsProviderFactory &MakeOptions,
   std::mutex ProgressLock;
   auto Work = [&] {
     for (size_t I = Next++; I < Files.size(); I = Next++) {
-      ClangTidyContext Context(MakeOptions(), false);
+      ClangTidyContext Context(MakeOptions());
       // A physical file system of its own: ClangTool moves into each
       // command's directory, which the process-wide one would do for all.
       llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(

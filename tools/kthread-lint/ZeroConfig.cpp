@@ -412,7 +412,11 @@ llvm::Expected<std::string> zeroConfigDatabase(const ZeroConfigRequest &Req) {
         A = replaceAll(A, Copy, ModDir);
       // An absolute source path, as the compile database wants it.
       llvm::SmallString<256> Src(R.Args.back());
-      fs::make_absolute(R.Directory, Src);
+      if (!path::is_absolute(Src)) {
+        llvm::SmallString<256> Abs(R.Directory);
+        path::append(Abs, Src);
+        Src = Abs;
+      }
       path::remove_dots(Src, true);
       R.Args.back() = Src.str().str();
       ByFile[R.Args.back()] = &R;

@@ -1,19 +1,36 @@
 # Shared set-up for tools/run-main and tools/run-tests: install the Debian
 # packages the project needs (only those missing), then configure and build.
-# Sourced, not run. Honours: BUILD_DIR (default build), LLVM_MAJOR (default 16),
+# Sourced, not run. Honours: LLVM_MAJOR (default 16), BUILD_DIR (default build
+# for 16, build-<major> for another),
 # KTHREAD_LINT_NO_INSTALL=1 (never call apt-get).
 
 KTL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD_DIR=${BUILD_DIR:-$KTL_ROOT/build}
 LLVM_MAJOR=${LLVM_MAJOR:-16}
+case $LLVM_MAJOR in
+  ''|*[!0-9]*) echo "kthread-lint setup: LLVM_MAJOR=$LLVM_MAJOR: want a major version number such as 16, 19 or 22" >&2; exit 2 ;;
+esac
+# build/ for the default version, build-<major> for the others, so that two
+# versions never share a CMake cache.
+KTL_DEFAULT_LLVM_MAJOR=16
+if [ "$LLVM_MAJOR" = "$KTL_DEFAULT_LLVM_MAJOR" ]; then
+  BUILD_DIR=${BUILD_DIR:-$KTL_ROOT/build}
+else
+  BUILD_DIR=${BUILD_DIR:-$KTL_ROOT/build-$LLVM_MAJOR}
+fi
 
 ktl_die() { echo "kthread-lint setup: $*" >&2; exit 2; }
 
-# Packages needed to build and run the checker and to build the example module.
+# Packages needed to build and run the checker and to build the example module,
+# for LLVM_MAJOR (Debian names them by major: clang-19, libclang-19-dev, ...).
 ktl_build_packages() {
   echo cmake ninja-build g++ make gcc python3 libgtest-dev \
        clang-$LLVM_MAJOR libclang-$LLVM_MAJOR-dev clang-tidy-$LLVM_MAJOR \
        llvm-$LLVM_MAJOR-dev llvm-$LLVM_MAJOR-tools linux-headers-amd64
+}
+
+# Packages only the tests need: test/test-packages.txt, @LLVM_MAJOR@ replaced.
+ktl_test_packages() {
+  sed -e 's/#.*//' -e "s/@LLVM_MAJOR@/$LLVM_MAJOR/g" "$KTL_ROOT/test/test-packages.txt"
 }
 
 # Installs every package named in "$@" that is not installed yet.

@@ -53,6 +53,7 @@ int kthread_park(struct task_struct *k);
 void kthread_unpark(struct task_struct *k);
 void kthread_parkme(void);
 void kthread_exit(long result) __noreturn;
+struct completion;
 void kthread_complete_and_exit(struct completion *, long) __noreturn;
 int kthreadd(void *unused);
 
