@@ -1,6 +1,7 @@
 //===--- CalleeSummaries.cpp - kthread-lint -------------------------------===//
 
 #include "CalleeSummaries.h"
+#include "SiblingSummaries.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CallGraph.h"
 #include "clang/Basic/SourceManager.h"
@@ -151,9 +152,13 @@ CalleeSummaries::reachableFrom(const FunctionDecl *FD) const {
 
 const FunctionSummary &CalleeSummaries::of(const FunctionDecl *FD) const {
   static const FunctionSummary Empty;
-  FD = M.definitionOf(FD);
-  if (!FD || !FD->hasBody())
-    return Empty;
+  const FunctionDecl *Def = M.definitionOf(FD);
+  if (!Def || !Def->hasBody()) {
+    // Defined in another file of the driver: what the first pass saw.
+    const FunctionSummary *Sibling = M.facet<SiblingSummaries>().summaryOf(FD);
+    return Sibling ? *Sibling : Empty;
+  }
+  FD = Def;
   if (auto It = Summaries.find(FD); It != Summaries.end())
     return It->second;
   // Only what the functions asked about reach is summarised.
@@ -184,6 +189,10 @@ FunctionSummary CalleeSummaries::summarise(const FunctionDecl *FD) const {
     const FunctionDecl *Def = M.definitionOf(Callee);
     if (Def && Def->hasBody() && Def != FD)
       addCallee(FD, C, of(Def), S);
+    else if (!Def || !Def->hasBody())
+      if (const FunctionSummary *Sibling =
+              M.facet<SiblingSummaries>().summaryOf(Callee))
+        addCallee(FD, C, *Sibling, S);
   }
   S.OnSignal = returnedSignalResult(FD);
   return S;

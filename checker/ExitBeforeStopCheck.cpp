@@ -1,6 +1,7 @@
 //===--- ExitBeforeStopCheck.cpp - kthread-lint ---------------------------===//
 
 #include "ExitBeforeStopCheck.h"
+#include "SiblingSummaries.h"
 #include "StopConditions.h"
 #include "ThreadFacts.h"
 #include "clang/Analysis/Analyses/Dominators.h"
@@ -31,51 +32,6 @@ bool holdsReference(const KthreadModel &M, const HandleUse &Stop) {
 }
 
 
-/// Globals and fields a function assigns, or that appear in its conditions.
-std::set<HandleKey> placesIn(const FunctionDecl *FD, bool Assigned) {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    bool Assigned;
-    std::set<HandleKey> Keys;
-    unsigned InCondition = 0;
-    void add(const Expr *E) {
-      if (std::optional<AccessPath> P = accessPathOf(E)) {
-        HandleKey K = HandleKey::of(*P);
-        if (K.Kind == HandleKey::Global || K.Kind == HandleKey::Field)
-          Keys.insert(K);
-      }
-    }
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (Assigned && BO->isAssignmentOp())
-        add(BO->getLHS());
-      return true;
-    }
-    bool TraverseIfStmt(IfStmt *If) {
-      if (!Assigned) {
-        ++InCondition;
-        TraverseStmt(If->getCond());
-        --InCondition;
-      }
-      TraverseStmt(If->getThen());
-      TraverseStmt(If->getElse());
-      return true;
-    }
-    bool VisitDeclRefExpr(DeclRefExpr *E) {
-      if (InCondition)
-        add(E);
-      return true;
-    }
-    bool VisitMemberExpr(MemberExpr *E) {
-      if (InCondition)
-        add(E);
-      return true;
-    }
-  } F;
-  F.Assigned = Assigned;
-  if (FD->hasBody())
-    F.TraverseStmt(FD->getBody());
-  return std::move(F.Keys);
-}
-
 /// The stopper tests state that the thread changes before it ends
 /// (ext4's lazyinit thread clears ext4_li_info, which the stopper tests
 /// before kthread_stop()): a hand-made protocol we trust.
@@ -83,10 +39,10 @@ bool stopperFollowsThreadState(const KthreadModel &M, const FunctionDecl *Thread
                                const HandleUse &Stop) {
   std::set<HandleKey> Written;
   for (const FunctionDecl *F : threadFactsOf(M, Thread).Functions) {
-    std::set<HandleKey> K = placesIn(F, /*Assigned=*/true);
+    std::set<HandleKey> K = placesAssignedIn(F);
     Written.insert(K.begin(), K.end());
   }
-  for (const HandleKey &K : placesIn(Stop.Enclosing, /*Assigned=*/false))
+  for (const HandleKey &K : placesTestedIn(Stop.Enclosing))
     if (Written.count(K))
       return true;
   return false;
@@ -152,47 +108,6 @@ llvm::SmallPtrSet<const VarDecl *, 4> nonNullData(const KthreadModel &M,
 }
 
 
-/// The completion a call's first argument names (`&done`, `&priv->done`).
-std::optional<HandleKey> completionArg(const CallExpr *C) {
-  if (C->getNumArgs() == 0)
-    return std::nullopt;
-  if (std::optional<AccessPath> P = objectOfArg(C->getArg(0))) {
-    HandleKey K = HandleKey::of(*P);
-    if (K.Kind == HandleKey::Global || K.Kind == HandleKey::Field)
-      return K;
-  }
-  return std::nullopt;
-}
-
-/// Completions the stopper waits for, without a timeout and without giving
-/// up on a signal, before every \p Stop: it reaches the stop only after the
-/// thread signalled them (kernel/trace/preemptirq_delay_test.c).
-std::set<HandleKey> awaitedBeforeStop(const KthreadModel &M, const HandleUse &Stop) {
-  std::set<HandleKey> Keys;
-  const CFG *G = M.cfgOf(Stop.Enclosing);
-  auto StopAt = M.cfgPosition(Stop.Enclosing, Stop.Call);
-  if (!G || !StopAt)
-    return Keys;
-  std::optional<CFGDomTree> DT;
-  for (const CallExpr *C : callsIn(Stop.Enclosing->getBody())) {
-    const CallEffects &E = effectsOf(calleeName(C));
-    if (!E.has(effect::Waits) || E.Sync != SyncKind::Completion ||
-        E.Mode != WaitMode::Uninterruptible || E.Bounded)
-      continue;
-    std::optional<HandleKey> K = completionArg(C);
-    auto WaitAt = M.cfgPosition(Stop.Enclosing, C);
-    if (!K || !WaitAt)
-      continue;
-    bool Before = WaitAt->first == StopAt->first
-                      ? WaitAt->second < StopAt->second
-                      : (DT ? *DT : DT.emplace(const_cast<CFG *>(G)))
-                            .properlyDominates(WaitAt->first, StopAt->first);
-    if (Before)
-      Keys.insert(*K);
-  }
-  return Keys;
-}
-
 /// Whether the thread signals one of \p Keys itself, and never before \p Exit:
 /// then a stopper awaiting them cannot come after that exit.
 bool exitsBeforeSignalling(const KthreadModel &M, const FunctionDecl *Fn,
@@ -218,36 +133,92 @@ bool exitsBeforeSignalling(const KthreadModel &M, const FunctionDecl *Fn,
 
 } // namespace
 
-void ExitBeforeStopCheck::reportExit(SourceLocation Exit,
+std::string ExitBeforeStopCheck::UnpinnedStop::stopper() const {
+  return Here ? Here->Enclosing->getName().str() : Sibling->Function;
+}
+
+/// The stops of \p Fn's thread that do not keep the task alive, with what
+/// each awaits: in this file, and in the other files of the driver.
+std::vector<ExitBeforeStopCheck::UnpinnedStop>
+ExitBeforeStopCheck::unpinnedStops(const KthreadModel &M,
+                                   const FunctionDecl *Fn,
+                                   llvm::ArrayRef<const HandleUse *> Here,
+                                   llvm::ArrayRef<const SiblingUse *> Sibling) {
+  std::vector<UnpinnedStop> R;
+  for (const HandleUse *S : Here)
+    if (S->Op != HandleOp::DestroyWorker && !holdsReference(M, *S) &&
+        !stopperFollowsThreadState(M, Fn, *S))
+      R.push_back({S, nullptr, completionsAwaitedBefore(M, *S)});
+  if (Sibling.empty())
+    return R;
+  std::set<HandleKey> Written;
+  for (const FunctionDecl *F : threadFactsOf(M, Fn).Functions) {
+    std::set<HandleKey> K = placesAssignedIn(F);
+    Written.insert(K.begin(), K.end());
+  }
+  for (const SiblingUse *S : Sibling) {
+    bool PinnedHere = llvm::any_of(M.usesOf(S->Key), [](const HandleUse *U) {
+      return U->Op == HandleOp::GetRef;
+    });
+    if (S->Op == HandleOp::DestroyWorker || S->HoldsReference || PinnedHere ||
+        llvm::any_of(S->Tests, [&](const HandleKey &K) { return Written.count(K); }))
+      continue;
+    R.push_back({nullptr, S, std::set<HandleKey>(S->Awaits.begin(), S->Awaits.end())});
+  }
+  return R;
+}
+
+void ExitBeforeStopCheck::reportExit(const KthreadModel &M, SourceLocation Exit,
                                      const FunctionDecl *Thread,
-                                     llvm::ArrayRef<const HandleUse *> Stops) {
-  llvm::SmallVector<const FunctionDecl *, 2> Stoppers;
-  for (const HandleUse *S : Stops)
-    if (!llvm::is_contained(Stoppers, S->Enclosing))
-      Stoppers.push_back(S->Enclosing);
+                                     llvm::ArrayRef<const UnpinnedStop *> Stops) {
+  llvm::SmallVector<std::string, 2> Stoppers;
+  for (const UnpinnedStop *S : Stops)
+    if (!llvm::is_contained(Stoppers, S->stopper()))
+      Stoppers.push_back(S->stopper());
   diag(Exit, "thread function '%0' can end here before kthread_should_stop() "
              "is true: '%1'%select{ then stops|, and %3 more, then stop}2 a "
              "task that may be freed")
-      << Thread->getName() << Stoppers.front()->getName()
+      << Thread->getName() << Stoppers.front()
       << (Stoppers.size() > 1) << unsigned(Stoppers.size() - 1);
-  for (const HandleUse *S : Stops)
-    diag(S->Call->getBeginLoc(),
-         "'%0' called here on a task that may be gone; pin it with "
-         "get_task_struct(), or loop until kthread_should_stop()",
+  for (const UnpinnedStop *S : Stops) {
+    if (S->Here) {
+      diag(S->Here->Call->getBeginLoc(),
+           "'%0' called here on a task that may be gone; pin it with "
+           "get_task_struct(), or loop until kthread_should_stop()",
+           DiagnosticIDs::Note)
+          << S->Here->Call->getDirectCallee()->getName();
+      continue;
+    }
+    // The stop is in another file: the note goes where the thread is made.
+    llvm::ArrayRef<const ThreadCreation *> Made = M.creationsRunning(Thread);
+    if (Made.empty())
+      continue;
+    diag(Made.front()->Loc,
+         "stopped in another file, in %0, on a task that may be gone; pin "
+         "it with get_task_struct(), or loop until kthread_should_stop()",
          DiagnosticIDs::Note)
-        << S->Call->getDirectCallee()->getName();
+        << S->Sibling->where();
+  }
 }
 
 void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
   const SourceManager &SM = M.context().getSourceManager();
   const StopConditions &SC = M.facet<StopConditions>();
+  // Each thread function with its stops, here and in the sibling files.
+  std::vector<std::pair<const FunctionDecl *, std::vector<UnpinnedStop>>> Threads;
+  SiblingStoppedThreads Sibling = siblingStoppedThreadFunctions(M);
   for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
-    // The stops that do not keep the task alive, with what each awaits.
-    std::vector<std::pair<const HandleUse *, std::set<HandleKey>>> Unpinned;
-    for (const HandleUse *S : Stops)
-      if (S->Op != HandleOp::DestroyWorker && !holdsReference(M, *S) &&
-          !stopperFollowsThreadState(M, Fn, *S))
-        Unpinned.emplace_back(S, awaitedBeforeStop(M, *S));
+    auto It = llvm::find_if(Sibling, [&](const auto &P) { return P.first == Fn; });
+    std::vector<const SiblingUse *> There;
+    if (It != Sibling.end())
+      There = std::move(It->second);
+    Threads.emplace_back(Fn, unpinnedStops(M, Fn, Stops, There));
+  }
+  for (const auto &[Fn, Stops] : Sibling)
+    if (!Stops.empty()) // Not taken by the loop above: stopped only there.
+      Threads.emplace_back(Fn, unpinnedStops(M, Fn, {}, Stops));
+
+  for (const auto &[Fn, Unpinned] : Threads) {
     const CFG *G = Fn->hasBody() ? M.cfgOf(Fn) : nullptr;
     if (Unpinned.empty() || !G)
       continue;
@@ -283,12 +254,12 @@ void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
           continue;
         // Every stopper that can come after this exit: which of them races
         // is the reader's to judge, so none is singled out.
-        std::vector<const HandleUse *> Racing;
-        for (const auto &[S, Awaited] : Unpinned)
-          if (!exitsBeforeSignalling(M, Fn, Awaited, St))
-            Racing.push_back(S);
+        std::vector<const UnpinnedStop *> Racing;
+        for (const UnpinnedStop &S : Unpinned)
+          if (!exitsBeforeSignalling(M, Fn, S.Awaited, St))
+            Racing.push_back(&S);
         if (!Racing.empty())
-          reportExit(SM.getFileLoc(St->getBeginLoc()), Fn, Racing);
+          reportExit(M, SM.getFileLoc(St->getBeginLoc()), Fn, Racing);
       }
     }
   }

@@ -4,6 +4,8 @@
 #define KTHREAD_LINT_CHECKER_EXITBEFORESTOPCHECK_H
 
 #include "KthreadCheck.h"
+#include "SiblingSummaries.h"
+#include <set>
 
 namespace clang::tidy::kthread {
 
@@ -19,8 +21,22 @@ public:
   void checkModel(const KthreadModel &M) override;
 
 private:
-  void reportExit(SourceLocation Exit, const FunctionDecl *Thread,
-                  llvm::ArrayRef<const HandleUse *> Stops);
+  /// A stop that does not keep the task alive, in this file or in another
+  /// file of the driver, with the completions it awaits before it.
+  struct UnpinnedStop {
+    const HandleUse *Here = nullptr;
+    const SiblingUse *Sibling = nullptr;
+    std::set<HandleKey> Awaited;
+    /// The function that stops.
+    std::string stopper() const;
+  };
+  static std::vector<UnpinnedStop>
+  unpinnedStops(const KthreadModel &M, const FunctionDecl *Fn,
+                llvm::ArrayRef<const HandleUse *> Here,
+                llvm::ArrayRef<const SiblingUse *> Sibling);
+  void reportExit(const KthreadModel &M, SourceLocation Exit,
+                  const FunctionDecl *Thread,
+                  llvm::ArrayRef<const UnpinnedStop *> Stops);
 };
 
 } // namespace clang::tidy::kthread

@@ -2,6 +2,7 @@
 
 #include "HandleLifecycle.h"
 #include "CalleeSummaries.h"
+#include "SiblingSummaries.h"
 #include "Dataflow.h"
 #include "ThreadFacts.h"
 #include "clang/AST/Attr.h"
@@ -1556,8 +1557,11 @@ bool otherFileMayStop(const KthreadModel &M, const CallExpr *C,
       lookupCreationApi(calleeName(C)) || leavesHandleAlone(calleeName(C)))
     return false;
   const FunctionDecl *Def = M.definitionOf(Callee);
+  // A sibling file's function is known from its summary, which the
+  // caller's own summary already holds (CalleeSummaries).
   if ((Def && Def->hasBody()) ||
-      isKernelApi(Callee, M.context().getSourceManager()))
+      isKernelApi(Callee, M.context().getSourceManager()) ||
+      M.facet<SiblingSummaries>().summaryOf(Callee))
     return false;
   return otherFileMayReach(C, P);
 }

@@ -193,7 +193,8 @@ private:
 /// Whether \p C calls the module's own code in another file (a function
 /// with no body here, not declared by a kernel header) that can reach the
 /// handle kept at \p P: a global visible outside the file, or a field of a
-/// structure it is handed a pointer to.
+/// structure it is handed a pointer to. False for a function that the
+/// summaries of the sibling files describe: its stops are known.
 bool otherFileMayStop(const KthreadModel &M, const CallExpr *C,
                       const AccessPath &P);
 

@@ -1,8 +1,10 @@
 //===--- KthreadCheck.cpp - kthread-lint ----------------------------------===//
 
 #include "KthreadCheck.h"
+#include "SiblingSummaries.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Preprocessor.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace clang::ast_matchers;
 
@@ -23,14 +25,19 @@ KthreadCheck::KthreadCheck(StringRef Name, ClangTidyContext *Context)
       // Users' own wrappers around kthread_create/kthread_run; a global
       // option so that every check sees the same creation sites.
       CreateFunctions(Options.getLocalOrGlobal("CreateFunctions", "")),
-      StopTestFunctions(Options.getLocalOrGlobal("StopTestFunctions", "")) {
+      StopTestFunctions(Options.getLocalOrGlobal("StopTestFunctions", "")),
+      WriteSummaries(Options.getLocalOrGlobal("WriteSummaries", "")),
+      ReadSummaries(Options.getLocalOrGlobal("ReadSummaries", "")) {
   Config.ExtraCreateFunctions = splitList(CreateFunctions);
   Config.ExtraStopTests = splitList(StopTestFunctions);
+  Config.ReadSummaries = ReadSummaries;
 }
 
 void KthreadCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CreateFunctions", CreateFunctions);
   Options.store(Opts, "StopTestFunctions", StopTestFunctions);
+  Options.store(Opts, "WriteSummaries", WriteSummaries);
+  Options.store(Opts, "ReadSummaries", ReadSummaries);
 }
 
 void KthreadCheck::registerMatchers(MatchFinder *Finder) {
@@ -41,7 +48,18 @@ void KthreadCheck::registerMatchers(MatchFinder *Finder) {
 void KthreadCheck::onStartOfTranslationUnit() { KthreadModel::invalidate(); }
 
 void KthreadCheck::check(const MatchFinder::MatchResult &Result) {
-  checkModel(KthreadModel::get(*Result.Context, Config));
+  const KthreadModel &M = KthreadModel::get(*Result.Context, Config);
+  checkModel(M);
+  const SiblingSummaries &Siblings = M.facet<SiblingSummaries>();
+  if (Siblings.reportErrorsOnce())
+    for (const std::string &E : Siblings.errors())
+      llvm::WithColor::warning(llvm::errs(), "kthread-lint")
+          << "ignoring the summary " << E << "\n";
+  // The first pass: once per translation unit, by whichever check is first.
+  if (!WriteSummaries.empty() && M.claimSummaryWrite())
+    if (llvm::Error E = writeTranslationUnitSummary(M, WriteSummaries))
+      noteSummaryWriteFailure(mainFilePath(M.context()),
+                              llvm::toString(std::move(E)));
 }
 
 /// KERNEL_VERSION(6, 1, 0): from about here kthread_stop() sets

@@ -42,6 +42,10 @@ private:
   std::string CreateFunctions;
   /// Users' own predicates that test kthread_should_stop().
   std::string StopTestFunctions;
+  /// The first pass of the facts across files: the folder each translation
+  /// unit's summary is written to (SiblingSummaries.h).
+  std::string WriteSummaries;
+  std::string ReadSummaries;
   ModelConfig Config;
 };
 

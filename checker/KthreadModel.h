@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace clang::tidy::kthread {
@@ -183,9 +184,13 @@ struct ModelConfig {
   std::vector<std::string> ExtraCreateFunctions;
   /// User predicates that test kthread_should_stop() for the thread.
   std::vector<std::string> ExtraStopTests;
+  /// The folder of the first pass's summaries of the other files of the
+  /// driver (SiblingSummaries.h); empty: this file alone.
+  std::string ReadSummaries;
   bool operator==(const ModelConfig &O) const {
     return ExtraCreateFunctions == O.ExtraCreateFunctions &&
-           ExtraStopTests == O.ExtraStopTests;
+           ExtraStopTests == O.ExtraStopTests &&
+           ReadSummaries == O.ReadSummaries;
   }
 };
 
@@ -209,6 +214,7 @@ public:
   static void invalidate();
 
   ASTContext &context() const { return Ctx; }
+  const ModelConfig &config() const { return Config; }
   const std::vector<ThreadCreation> &creations() const { return Creations; }
   const std::vector<HandleUse> &uses() const { return Uses; }
   /// The uses of a handle kept at \p Key.
@@ -241,6 +247,9 @@ public:
   bool testsStop(const Stmt *S) const;
   bool functionTestsStop(const FunctionDecl *FD) const;
   bool isStopTestName(llvm::StringRef Name) const;
+  /// True the first time it is asked: the translation unit's summary is
+  /// written once, by whichever check comes first.
+  bool claimSummaryWrite() const { return !std::exchange(SummaryClaimed, true); }
   /// The facet \p F (StopConditions, StartSummaries, ...), made on first use.
   template <typename F> const F &facet() const {
     auto It = Facets.find(&F::ID);
@@ -283,6 +292,7 @@ private:
                          llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>>>
       CfgIndex;
   mutable llvm::DenseMap<const void *, std::unique_ptr<ModelFacet>> Facets;
+  mutable bool SummaryClaimed = false;
 };
 
 /// The macros a location was expanded from, each expansion step (which

@@ -1,6 +1,7 @@
 //===--- MissingShouldStopCheck.cpp - kthread-lint ------------------------===//
 
 #include "MissingShouldStopCheck.h"
+#include "SiblingSummaries.h"
 #include "ThreadFacts.h"
 #include <map>
 #include <set>
@@ -53,22 +54,29 @@ signalsInModule(const KthreadModel &M) {
   return R;
 }
 
-/// A wait deep in the thread's calls on something other code of the file
+/// A wait deep in the thread's calls on something other code of the driver
 /// signals (an I/O completion handler, another worker) ends without the
 /// stopper: kthread_stop() only waits longer (the audit's FP-6).
 static bool signalledIndependently(
-    const BlindWait &W, const FunctionDecl *Thread,
+    const KthreadModel &M, const BlindWait &W, const FunctionDecl *Thread,
     llvm::ArrayRef<const HandleUse *> Stops,
+    llvm::ArrayRef<const SiblingUse *> SiblingStops,
     const std::map<HandleKey, std::vector<const FunctionDecl *>> &Signals) {
   if (W.In == Thread || !W.Object)
     return false;
-  auto It = Signals.find(W.Object);
-  if (It == Signals.end())
-    return false;
-  return llvm::any_of(It->second, [&](const FunctionDecl *F) {
-    return llvm::none_of(Stops,
-                         [&](const HandleUse *U) { return U->Enclosing == F; });
-  });
+  if (auto It = Signals.find(W.Object); It != Signals.end())
+    if (llvm::any_of(It->second, [&](const FunctionDecl *F) {
+          return llvm::none_of(
+              Stops, [&](const HandleUse *U) { return U->Enclosing == F; });
+        }))
+      return true;
+  // Signalled in another file, by a function that is not its stopper.
+  return llvm::any_of(
+      M.facet<SiblingSummaries>().signallersOf(W.Object), [&](const auto &S) {
+        return llvm::none_of(SiblingStops, [&](const SiblingUse *U) {
+          return U->Function == S.second;
+        });
+      });
 }
 
 /// Whether something other than kthread_stop() ends the wait, or it is not
@@ -76,7 +84,8 @@ static bool signalledIndependently(
 /// we cannot name, an I/O wait, a signal from elsewhere or from the stopper.
 static bool waitEndsOtherwise(
     const KthreadModel &M, const BlindWait &W, const FunctionDecl *Thread,
-    llvm::ArrayRef<const HandleUse *> Stops, bool InterruptibleHangs,
+    llvm::ArrayRef<const HandleUse *> Stops,
+    llvm::ArrayRef<const SiblingUse *> SiblingStops, bool InterruptibleHangs,
     std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>>
         &Signals) {
   if (W.Interruptible && !InterruptibleHangs)
@@ -89,22 +98,37 @@ static bool waitEndsOtherwise(
     return true;
   if (!Signals)
     Signals = signalsInModule(M);
-  if (signalledIndependently(W, Thread, Stops, *Signals))
+  if (signalledIndependently(M, W, Thread, Stops, SiblingStops, *Signals))
     return true;
-  return llvm::any_of(
-      Stops, [&](const HandleUse *S) { return stopperSignals(M, *S, W); });
+  return llvm::any_of(Stops,
+                      [&](const HandleUse *S) { return stopperSignals(M, *S, W); }) ||
+         llvm::any_of(SiblingStops, [&](const SiblingUse *S) {
+           return W.Kind != SyncKind::Sleep &&
+                  llvm::is_contained(S->Signals, std::make_pair(W.Kind, W.Object));
+         });
 }
 
-void MissingShouldStopCheck::noteStopAndCaller(const HandleUse &Stop,
+void MissingShouldStopCheck::noteStopAndCaller(const KthreadModel &M,
+                                               const StopSite &Stop,
                                                const FunctionDecl *Thread,
                                                const FunctionDecl *In) {
   if (In != Thread)
     diag(Thread->getLocation(), "'%0' is reached from thread function '%1'",
          DiagnosticIDs::Note)
         << In->getName() << Thread->getName();
-  diag(Stop.Call->getBeginLoc(), "'%0' called here waits for '%1' to return",
-       DiagnosticIDs::Note)
-      << Stop.Call->getDirectCallee()->getName() << Thread->getName();
+  if (Stop.Here) {
+    diag(Stop.Here->Call->getBeginLoc(),
+         "'%0' called here waits for '%1' to return", DiagnosticIDs::Note)
+        << Stop.Here->Call->getDirectCallee()->getName() << Thread->getName();
+    return;
+  }
+  // Stopped in another file: the note goes where the thread is made.
+  llvm::ArrayRef<const ThreadCreation *> Made = M.creationsRunning(Thread);
+  if (!Made.empty())
+    diag(Made.front()->Loc,
+         "stopped in another file, in %0, which waits for '%1' to return",
+         DiagnosticIDs::Note)
+        << Stop.Sibling->where() << Thread->getName();
 }
 
 void MissingShouldStopCheck::reportLoop(const KthreadModel &M,
@@ -152,22 +176,43 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
   bool InterruptibleHangs = interruptibleWaitsHang();
   std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>> Signals;
   std::set<SourceLocation> Reported;
-  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
-    if (!Fn->hasBody())
+  // Each stopped thread function, with its stops here and in the other
+  // files of the driver.
+  struct Stopped {
+    const FunctionDecl *Fn;
+    std::vector<const HandleUse *> Here;
+    std::vector<const SiblingUse *> Sibling;
+  };
+  std::vector<Stopped> Threads;
+  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M))
+    Threads.push_back({Fn, Stops, {}});
+  for (auto &[Fn, Stops] : siblingStoppedThreadFunctions(M)) {
+    auto It = llvm::find_if(Threads, [&, Fn = Fn](const Stopped &S) {
+      return S.Fn == Fn;
+    });
+    if (It == Threads.end())
+      It = Threads.insert(Threads.end(), {Fn, {}, {}});
+    It->Sibling = std::move(Stops);
+  }
+  for (const Stopped &T : Threads) {
+    if (!T.Fn->hasBody())
       continue;
-    const ThreadFacts &F = threadFactsOf(M, Fn);
+    StopSite First{T.Here.empty() ? nullptr : T.Here.front(),
+                   T.Here.empty() ? T.Sibling.front() : nullptr};
+    const ThreadFacts &F = threadFactsOf(M, T.Fn);
     for (const ForeverLoop &L : F.Loops) {
       if (!Reported.insert(L.Loc).second)
         continue;
-      reportLoop(M, L, Fn);
-      noteStopAndCaller(*Stops.front(), Fn, L.In);
+      reportLoop(M, L, T.Fn);
+      noteStopAndCaller(M, First, T.Fn, L.In);
     }
     for (const BlindWait &W : F.Waits) {
-      if (waitEndsOtherwise(M, W, Fn, Stops, InterruptibleHangs, Signals) ||
+      if (waitEndsOtherwise(M, W, T.Fn, T.Here, T.Sibling, InterruptibleHangs,
+                            Signals) ||
           !Reported.insert(W.Loc).second)
         continue;
       reportWait(W);
-      noteStopAndCaller(*Stops.front(), Fn, W.In);
+      noteStopAndCaller(M, First, T.Fn, W.In);
     }
   }
 }

@@ -4,6 +4,7 @@
 #define KTHREAD_LINT_CHECKER_MISSINGSHOULDSTOPCHECK_H
 
 #include "KthreadCheck.h"
+#include "SiblingSummaries.h"
 #include "ThreadFacts.h"
 
 namespace clang::tidy::kthread {
@@ -23,8 +24,13 @@ private:
   void reportLoop(const KthreadModel &M, const ForeverLoop &L,
                   const FunctionDecl *Thread);
   void reportWait(const BlindWait &W);
-  void noteStopAndCaller(const HandleUse &Stop, const FunctionDecl *Thread,
-                         const FunctionDecl *In);
+  /// A stop of the thread: here, or in another file of the driver.
+  struct StopSite {
+    const HandleUse *Here;
+    const SiblingUse *Sibling;
+  };
+  void noteStopAndCaller(const KthreadModel &M, const StopSite &Stop,
+                         const FunctionDecl *Thread, const FunctionDecl *In);
 };
 
 } // namespace clang::tidy::kthread

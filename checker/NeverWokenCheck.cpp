@@ -2,6 +2,7 @@
 
 #include "NeverWokenCheck.h"
 #include "HandleLifecycle.h"
+#include "SiblingSummaries.h"
 #include <map>
 
 namespace clang::tidy::kthread {
@@ -40,11 +41,17 @@ void NeverWokenCheck::checkModel(const KthreadModel &M) {
     for (const ErrPtrFacts::NotStarted &NS : Facts.NotStartedAtExit) {
       if (!llvm::is_contained(Created, NS.Creation))
         continue;
-      // Kept in a field or global: woken through it elsewhere?
+      // Kept in a field or global: woken through it elsewhere, in this
+      // file or another of the driver?
+      const SiblingSummaries &Siblings = M.facet<SiblingSummaries>();
       bool WokenElsewhere = llvm::any_of(NS.StoredIn, [&](const HandleKey &K) {
-        return llvm::any_of(M.usesOf(K), [](const HandleUse *U) {
-          return startsThread(U->Op);
-        });
+        return llvm::any_of(M.usesOf(K),
+                            [](const HandleUse *U) {
+                              return startsThread(U->Op);
+                            }) ||
+               llvm::any_of(Siblings.usesOf(K), [](const SiblingUse &U) {
+                 return startsThread(U.Op);
+               });
       });
       if (WokenElsewhere)
         continue;

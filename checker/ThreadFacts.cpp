@@ -2,9 +2,11 @@
 
 #include "ThreadFacts.h"
 #include "CalleeSummaries.h"
+#include "SiblingSummaries.h"
 #include "Dataflow.h"
 #include "StopConditions.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -477,6 +479,101 @@ const ThreadFacts &ThreadFactsFacet::of(const FunctionDecl *FD) const {
   return *Slot;
 }
 
+/// Globals and fields a function assigns, or that appear in its conditions.
+static std::set<HandleKey> placesIn(const FunctionDecl *FD, bool Assigned) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    bool Assigned;
+    std::set<HandleKey> Keys;
+    unsigned InCondition = 0;
+    void add(const Expr *E) {
+      if (std::optional<AccessPath> P = accessPathOf(E)) {
+        HandleKey K = HandleKey::of(*P);
+        if (K.Kind == HandleKey::Global || K.Kind == HandleKey::Field)
+          Keys.insert(K);
+      }
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (Assigned && BO->isAssignmentOp())
+        add(BO->getLHS());
+      return true;
+    }
+    bool TraverseIfStmt(IfStmt *If) {
+      if (!Assigned) {
+        ++InCondition;
+        TraverseStmt(If->getCond());
+        --InCondition;
+      }
+      TraverseStmt(If->getThen());
+      TraverseStmt(If->getElse());
+      return true;
+    }
+    bool VisitDeclRefExpr(DeclRefExpr *E) {
+      if (InCondition)
+        add(E);
+      return true;
+    }
+    bool VisitMemberExpr(MemberExpr *E) {
+      if (InCondition)
+        add(E);
+      return true;
+    }
+  } F;
+  F.Assigned = Assigned;
+  if (FD->hasBody())
+    F.TraverseStmt(FD->getBody());
+  return std::move(F.Keys);
+}
+
+std::set<HandleKey> placesAssignedIn(const FunctionDecl *FD) {
+  return placesIn(FD, /*Assigned=*/true);
+}
+
+std::set<HandleKey> placesTestedIn(const FunctionDecl *FD) {
+  return placesIn(FD, /*Assigned=*/false);
+}
+
+/// The completion a call's first argument names (`&done`, `&priv->done`).
+std::optional<HandleKey> completionArg(const CallExpr *C) {
+  if (C->getNumArgs() == 0)
+    return std::nullopt;
+  if (std::optional<AccessPath> P = objectOfArg(C->getArg(0))) {
+    HandleKey K = HandleKey::of(*P);
+    if (K.Kind == HandleKey::Global || K.Kind == HandleKey::Field)
+      return K;
+  }
+  return std::nullopt;
+}
+
+/// Completions the stopper waits for, without a timeout and without giving
+/// up on a signal, before every \p Stop: it reaches the stop only after the
+/// thread signalled them (kernel/trace/preemptirq_delay_test.c).
+std::set<HandleKey> completionsAwaitedBefore(const KthreadModel &M,
+                                             const HandleUse &Stop) {
+  std::set<HandleKey> Keys;
+  const CFG *G = M.cfgOf(Stop.Enclosing);
+  auto StopAt = M.cfgPosition(Stop.Enclosing, Stop.Call);
+  if (!G || !StopAt)
+    return Keys;
+  std::optional<CFGDomTree> DT;
+  for (const CallExpr *C : callsIn(Stop.Enclosing->getBody())) {
+    const CallEffects &E = effectsOf(calleeName(C));
+    if (!E.has(effect::Waits) || E.Sync != SyncKind::Completion ||
+        E.Mode != WaitMode::Uninterruptible || E.Bounded)
+      continue;
+    std::optional<HandleKey> K = completionArg(C);
+    auto WaitAt = M.cfgPosition(Stop.Enclosing, C);
+    if (!K || !WaitAt)
+      continue;
+    bool Before = WaitAt->first == StopAt->first
+                      ? WaitAt->second < StopAt->second
+                      : (DT ? *DT : DT.emplace(const_cast<CFG *>(G)))
+                            .properlyDominates(WaitAt->first, StopAt->first);
+    if (Before)
+      Keys.insert(*K);
+  }
+  return Keys;
+}
+
 std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
                                          const FunctionDecl *FD) {
   struct Collector : RecursiveASTVisitor<Collector> {
@@ -580,6 +677,31 @@ const StoppedThreads &ThreadFactsFacet::stopped() const {
   }
   Stopped = std::move(R);
   return *Stopped;
+}
+
+SiblingStoppedThreads siblingStoppedThreadFunctions(const KthreadModel &M) {
+  SiblingStoppedThreads R;
+  const SiblingSummaries &Siblings = M.facet<SiblingSummaries>();
+  if (Siblings.empty())
+    return R;
+  for (const ThreadCreation &TC : M.creations()) {
+    std::set<HandleKey> Keys(TC.CopiedTo.begin(), TC.CopiedTo.end());
+    if (TC.Key.Kind == HandleKey::Field || TC.Key.Kind == HandleKey::Global)
+      Keys.insert(TC.Key);
+    for (const HandleKey &K : Keys)
+      for (const SiblingUse &U : Siblings.usesOf(K)) {
+        if (!isStopOp(U.Op))
+          continue;
+        for (const FunctionDecl *Fn : TC.ThreadFns) {
+          auto It = llvm::find_if(R, [&](const auto &P) { return P.first == Fn; });
+          if (It == R.end())
+            It = R.insert(R.end(), {Fn, {}});
+          if (!llvm::is_contained(It->second, &U))
+            It->second.push_back(&U);
+        }
+      }
+  }
+  return R;
 }
 
 std::vector<const SignalSite *>

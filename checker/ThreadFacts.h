@@ -12,6 +12,7 @@
 #define KTHREAD_LINT_CHECKER_THREADFACTS_H
 
 #include "KthreadModel.h"
+#include <set>
 
 namespace clang::tidy::kthread {
 
@@ -85,6 +86,20 @@ struct SignalSite : SyncOp {
 std::vector<SignalSite> collectSyncSites(const KthreadModel &M,
                                          const FunctionDecl *FD);
 
+/// Fields and globals \p FD assigns, and those its `if` conditions test.
+std::set<HandleKey> placesAssignedIn(const FunctionDecl *FD);
+std::set<HandleKey> placesTestedIn(const FunctionDecl *FD);
+
+/// The completion a call's first argument names (`&done`, `&priv->done`),
+/// when it is a field or global.
+std::optional<HandleKey> completionArg(const CallExpr *C);
+
+/// Completions the stopper waits for, without a timeout and without giving
+/// up on a signal, before every \p Stop: it reaches the stop only after the
+/// thread signalled them (kernel/trace/preemptirq_delay_test.c).
+std::set<HandleKey> completionsAwaitedBefore(const KthreadModel &M,
+                                             const HandleUse &Stop);
+
 using StoppedThreads =
     std::vector<std::pair<const FunctionDecl *, std::vector<const HandleUse *>>>;
 
@@ -129,6 +144,14 @@ taskStatesOf(const KthreadModel &M, const FunctionDecl *FD) {
 inline const StoppedThreads &stoppedThreadFunctions(const KthreadModel &M) {
   return M.facet<ThreadFactsFacet>().stopped();
 }
+
+struct SiblingUse;
+/// Every thread function of this file whose handle a creation here keeps in
+/// a field or global that another file of the driver stops (its summary,
+/// SiblingSummaries), with those stops.
+using SiblingStoppedThreads =
+    std::vector<std::pair<const FunctionDecl *, std::vector<const SiblingUse *>>>;
+SiblingStoppedThreads siblingStoppedThreadFunctions(const KthreadModel &M);
 
 /// Locks (by object) held on some path when \p At is evaluated in \p FD.
 std::vector<const SignalSite *>

@@ -49,7 +49,8 @@ struct PluginSettings {
 
 constexpr const char *UsageHint =
     "-fplugin-arg-kthread-checks=<globs>, -header-filter=<regex>, "
-    "-config=<yaml>, -config-file=<path>, -findings=<suffix>, -werror";
+    "-config=<yaml>, -config-file=<path>, -findings=<suffix>, "
+    "-write-summaries=<dir>, -read-summaries=<dir>, -werror";
 
 /// Prints the findings of one translation unit through \p Diags, which has
 /// the translation unit's source manager.
@@ -223,6 +224,8 @@ public:
               .Case("config", &Settings.Options.ConfigText)
               .Case("config-file", &Settings.Options.ConfigFile)
               .Case("findings", &Settings.FindingsSuffix)
+              .Case("write-summaries", &Settings.Options.WriteSummaries)
+              .Case("read-summaries", &Settings.Options.ReadSummaries)
               .Default(nullptr);
       if (Field && Arg.contains('='))
         *Field = Value.str();

@@ -15,6 +15,7 @@
 #include "FixDiff.h"
 #include "KthreadApi.h"
 #include "Options.h"
+#include "SiblingSummaries.h"
 #include "OutputFormats.h"
 #include "Runner.h"
 #include "ZeroConfig.h"
@@ -97,6 +98,18 @@ cl::opt<std::string> HeaderFilter(
     cl::desc("Regex of headers whose findings are shown (default: '\\.c$',\n"
              "none but the .c files #included into the file, its code)"),
     cl::cat(Category));
+cl::opt<std::string> WriteSummaries(
+    "write-summaries",
+    cl::desc("First pass of the facts across files: write each file's\n"
+             "summary (its functions, creations and handle calls) under\n"
+             "this folder (docs/cross-file.md)"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> ReadSummaries(
+    "read-summaries",
+    cl::desc("Second pass: read the summaries of the other files of each\n"
+             "file's directory from this folder, and judge the handles\n"
+             "they create, stop or wake with them"),
+    cl::value_desc("dir"), cl::cat(Category));
 cl::list<std::string> ExtraArgs("extra-arg",
                                 cl::desc("Append an argument to the compiler"),
                                 cl::cat(Category));
@@ -164,7 +177,8 @@ bool isOwnKbuildOption(StringRef A) {
          Name == "fail-on-findings" || Name == "checks" || Name == "config" ||
          Name == "config-file" || Name == "header-filter" || Name == "quiet" ||
          Name == "export-fixes" || Name == "verbose" || Name == "kdir" ||
-         Name == "fix-dry-run";
+         Name == "fix-dry-run" || Name == "write-summaries" ||
+         Name == "read-summaries";
 }
 
 cl::extrahelp ExitHelp(R"(
@@ -367,6 +381,8 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider() {
   Request.HeaderFilter = HeaderFilter;
   Request.ConfigText = ConfigText;
   Request.ConfigFile = ConfigFile;
+  Request.WriteSummaries = WriteSummaries;
+  Request.ReadSummaries = ReadSummaries;
   auto Provider = kthread_lint::makeOptionsProvider(Request);
   if (!Provider)
     fail(toString(Provider.takeError()));
@@ -739,7 +755,7 @@ int main(int argc, const char **argv) {
   if (!Quiet && Format == kthread_lint::OutputFormat::Clang &&
       In.Files.size() > 1)
     printSummary(Found, Failures, In.Files.size());
-  if (!Failures.empty())
+  if (!Failures.empty() || clang::tidy::kthread::summaryWriteFailures())
     return CannotAnalyse;
   if (Found.empty())
     return NoFindings;

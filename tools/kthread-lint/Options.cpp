@@ -1,7 +1,9 @@
 //===--- Options.cpp - kthread-lint ---------------------------------------===//
 
 #include "Options.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 using namespace clang::tidy;
@@ -26,6 +28,18 @@ makeOptionsProvider(const OptionsRequest &Request) {
       (Request.ChecksFilter.empty() ? ""
                                     : "-*," + Request.ChecksFilter + ",") +
       "-clang-analyzer-*,-clang-diagnostic-*";
+  auto Absolute = [](llvm::StringRef Dir) {
+    llvm::SmallString<256> Abs(Dir);
+    llvm::sys::fs::make_absolute(Abs);
+    llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+    return std::string(Abs);
+  };
+  if (!Request.WriteSummaries.empty())
+    OverrideOptions.CheckOptions["WriteSummaries"] =
+        ClangTidyOptions::ClangTidyValue(Absolute(Request.WriteSummaries));
+  if (!Request.ReadSummaries.empty())
+    OverrideOptions.CheckOptions["ReadSummaries"] =
+        ClangTidyOptions::ClangTidyValue(Absolute(Request.ReadSummaries));
   auto FS = llvm::vfs::getRealFileSystem();
   if (Request.ConfigText.empty() && Request.ConfigFile.empty())
     return std::make_unique<FileOptionsProvider>(GlobalOptions, DefaultOptions,

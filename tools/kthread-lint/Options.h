@@ -26,6 +26,13 @@ struct OptionsRequest {
   /// files; ConfigFile names a file holding one.
   std::string ConfigText;
   std::string ConfigFile;
+  /// The two passes of the facts across files (checker/SiblingSummaries.h):
+  /// the folder each file's summary is written to, and the one the
+  /// summaries of its sibling files are read from. They become the global
+  /// check options WriteSummaries and ReadSummaries, made absolute (a
+  /// compile command may run in another directory).
+  std::string WriteSummaries;
+  std::string ReadSummaries;
 };
 
 /// The provider, or why the configuration cannot be read.
