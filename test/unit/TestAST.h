@@ -16,13 +16,14 @@
 namespace kthread_test {
 
 /// \p Code after `#include <linux/kernel.h>`; it must compile without errors.
-inline std::unique_ptr<clang::ASTUnit> parse(llvm::StringRef Code) {
+inline std::unique_ptr<clang::ASTUnit> parse(llvm::StringRef Code,
+                                             llvm::StringRef FileName = "input.c") {
   std::string Source = "#include <linux/kernel.h>\n" + Code.str();
   std::unique_ptr<clang::ASTUnit> AST = clang::tooling::buildASTFromCodeWithArgs(
       Source,
       {"-nostdinc", "-isystem", KTHREAD_MOCK_INCLUDE, "-std=gnu11",
        "-Wno-everything"},
-      "input.c");
+      FileName);
   // A snippet that does not compile would test the error recovery.
   EXPECT_FALSE(AST && AST->getDiagnostics().hasErrorOccurred());
   return AST;
