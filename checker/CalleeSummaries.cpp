@@ -189,10 +189,14 @@ FunctionSummary CalleeSummaries::summarise(const FunctionDecl *FD) const {
     const FunctionDecl *Def = M.definitionOf(Callee);
     if (Def && Def->hasBody() && Def != FD)
       addCallee(FD, C, of(Def), S);
-    else if (!Def || !Def->hasBody())
+    else if (!Def || !Def->hasBody()) {
       if (const FunctionSummary *Sibling =
               M.facet<SiblingSummaries>().summaryOf(Callee))
         addCallee(FD, C, *Sibling, S);
+      else if (!Callee->getBuiltinID() &&
+               !isKernelApi(Callee, M.context().getSourceManager()))
+        S.CallsElsewhere = true;
+    }
   }
   S.OnSignal = returnedSignalResult(FD);
   return S;
@@ -314,6 +318,7 @@ void CalleeSummaries::addCallee(const FunctionDecl *FD, const CallExpr *C,
   S.Reads.insert(Callee.Reads.begin(), Callee.Reads.end());
   S.StopsUnresolved |= Callee.StopsUnresolved;
   S.TestsStop |= Callee.TestsStop;
+  S.CallsElsewhere |= Callee.CallsElsewhere;
   // What the callee stops through its parameters, as our arguments.
   for (unsigned I : Callee.StopsParams) {
     if (I >= C->getNumArgs())
@@ -381,6 +386,7 @@ SerializedSummary serialize(const FunctionDecl *FD, const FunctionSummary &S) {
   Out.StopsParams.assign(S.StopsParams.begin(), S.StopsParams.end());
   Out.TestsStop = S.TestsStop;
   Out.InterruptedIfNonZero = S.OnSignal == SignalResult::NonZero;
+  Out.CallsElsewhere = S.CallsElsewhere;
   return Out;
 }
 
@@ -391,6 +397,7 @@ llvm::json::Value toJSON(const SerializedSummary &S) {
       {"stopsUnresolved", S.StopsUnresolved},
       {"reads", S.Reads},         {"testsStop", S.TestsStop},
       {"interruptedIfNonZero", S.InterruptedIfNonZero},
+      {"callsElsewhere", S.CallsElsewhere},
   };
 }
 
@@ -401,7 +408,8 @@ bool fromJSON(const llvm::json::Value &V, SerializedSummary &S,
          O.map("stops", S.Stops) && O.map("stopsParams", S.StopsParams) &&
          O.map("stopsUnresolved", S.StopsUnresolved) &&
          O.map("reads", S.Reads) && O.map("testsStop", S.TestsStop) &&
-         O.map("interruptedIfNonZero", S.InterruptedIfNonZero);
+         O.map("interruptedIfNonZero", S.InterruptedIfNonZero) &&
+         O.mapOptional("callsElsewhere", S.CallsElsewhere);
 }
 
 llvm::json::Value CalleeSummaries::toJSON() const {

@@ -41,11 +41,15 @@ struct FunctionSummary {
   /// return ret;`, vchiq's remote_event_wait()): non-zero only when the
   /// sleep was interrupted.
   SignalResult OnSignal = SignalResult::None;
+  /// It calls the module's code in another file that no summary describes:
+  /// what it stops is then not all it stops.
+  bool CallsElsewhere = false;
 
   bool operator==(const FunctionSummary &O) const {
     return Stops == O.Stops && StopsParams == O.StopsParams &&
            StopsUnresolved == O.StopsUnresolved && Reads == O.Reads &&
-           TestsStop == O.TestsStop && OnSignal == O.OnSignal;
+           TestsStop == O.TestsStop && OnSignal == O.OnSignal &&
+           CallsElsewhere == O.CallsElsewhere;
   }
 };
 
@@ -124,13 +128,15 @@ struct SerializedSummary {
   bool TestsStop = false;
   /// Returns non-zero only when an interruptible sleep was interrupted.
   bool InterruptedIfNonZero = false;
+  bool CallsElsewhere = false;
 
   bool operator==(const SerializedSummary &O) const {
     return Function == O.Function && External == O.External &&
            Stops == O.Stops && StopsParams == O.StopsParams &&
            StopsUnresolved == O.StopsUnresolved && Reads == O.Reads &&
            TestsStop == O.TestsStop &&
-           InterruptedIfNonZero == O.InterruptedIfNonZero;
+           InterruptedIfNonZero == O.InterruptedIfNonZero &&
+           CallsElsewhere == O.CallsElsewhere;
   }
 };
 

@@ -215,16 +215,6 @@ void HandleState::join(const HandleState &O) {
 
 //===--- Helpers on expressions -------------------------------------------===//
 
-/// Declared in a kernel header (`include/linux/...`), not by the module:
-/// such a function does not stop a module's thread it is not handed.
-bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM) {
-  const FunctionDecl *First = FD->getFirstDecl();
-  SourceLocation Loc = SM.getSpellingLoc(First->getLocation());
-  if (Loc.isInvalid() || SM.isWrittenInMainFile(Loc))
-    return false;
-  return SM.getFilename(Loc).contains("/include/");
-}
-
 bool isIntegerLocal(const VarDecl *VD) {
   return VD && VD->isLocalVarDecl() && !VD->isStaticLocal() &&
          (VD->getType()->isIntegerType() || VD->getType()->isBooleanType());

@@ -155,6 +155,14 @@ const Expr *branchCondition(const CFGBlock &B) {
   return dyn_cast_or_null<Expr>(B.getTerminatorCondition());
 }
 
+bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM) {
+  const FunctionDecl *First = FD->getFirstDecl();
+  SourceLocation Loc = SM.getSpellingLoc(First->getLocation());
+  if (Loc.isInvalid() || SM.isWrittenInMainFile(Loc))
+    return false;
+  return SM.getFilename(Loc).contains("/include/");
+}
+
 HandleKey HandleKey::of(const AccessPath &P) {
   HandleKey K;
   if (!P.Fields.empty()) {

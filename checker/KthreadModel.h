@@ -103,6 +103,10 @@ inline const Expr *comparedWithNull(const BinaryOperator *BO,
   return isNullConstant(R, Ctx) ? L : nullptr;
 }
 
+/// Declared in a kernel header (`include/linux/...`), not by the module:
+/// such a function does not stop a module's thread it is not handed.
+bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM);
+
 /// Whether the headers of the translation unit declare what shows \p F.
 bool headersDeclare(const ASTContext &Ctx, ApiFeature F);
 

@@ -296,7 +296,9 @@ void SiblingSummaries::load(llvm::StringRef Path, const llvm::json::Value &V) {
   for (const llvm::json::Value &F : *Objects("functions")) {
     SerializedSummary S;
     llvm::json::Path::Root R;
-    if (fromJSON(F, S, R) && S.External)
+    // One that calls code no summary describes is not known whole: the
+    // analyses guess about it as about any function of another file.
+    if (fromJSON(F, S, R) && S.External && !S.CallsElsewhere)
       Functions.try_emplace(S.Function, std::move(S));
   }
   for (const llvm::json::Value &C : *Objects("creations")) {

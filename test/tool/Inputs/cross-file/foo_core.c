@@ -54,6 +54,11 @@ static int pinned_fn(void *data)
 	return 0;
 }
 
+void foo_stop_events(struct foo_dev *dev)
+{
+	kthread_stop(dev->event_task);
+}
+
 int foo_probe(struct foo_dev *dev)
 {
 	dev->poll_task = kthread_create(poll_fn, dev, "foo-poll");

@@ -10,7 +10,6 @@ void foo_stop(struct foo_dev *dev)
 {
 	kthread_stop(dev->poll_task);
 	kthread_stop(dev->scan_task);
-	kthread_stop(dev->event_task);
 	kthread_stop(dev->loop_task);
 	kthread_stop(dev->pinned_task);
 	put_task_struct(dev->pinned_task);
