@@ -35,13 +35,20 @@ bool holdsReference(const KthreadModel &M, const HandleUse &Stop) {
 /// The stopper tests state that the thread changes before it ends
 /// (ext4's lazyinit thread clears ext4_li_info, which the stopper tests
 /// before kthread_stop()): a hand-made protocol we trust.
-bool stopperFollowsThreadState(const KthreadModel &M, const FunctionDecl *Thread,
-                               const HandleUse &Stop) {
+/// The fields and globals the thread and what it calls assign.
+std::set<HandleKey> placesThreadWrites(const KthreadModel &M,
+                                       const FunctionDecl *Thread) {
   std::set<HandleKey> Written;
   for (const FunctionDecl *F : threadFactsOf(M, Thread).Functions) {
     std::set<HandleKey> K = placesAssignedIn(F);
     Written.insert(K.begin(), K.end());
   }
+  return Written;
+}
+
+bool stopperFollowsThreadState(const KthreadModel &M, const FunctionDecl *Thread,
+                               const HandleUse &Stop) {
+  std::set<HandleKey> Written = placesThreadWrites(M, Thread);
   for (const HandleKey &K : placesTestedIn(Stop.Enclosing))
     if (Written.count(K))
       return true;
@@ -151,11 +158,8 @@ ExitBeforeStopCheck::unpinnedStops(const KthreadModel &M,
       R.push_back({S, nullptr, completionsAwaitedBefore(M, *S)});
   if (Sibling.empty())
     return R;
-  std::set<HandleKey> Written;
-  for (const FunctionDecl *F : threadFactsOf(M, Fn).Functions) {
-    std::set<HandleKey> K = placesAssignedIn(F);
-    Written.insert(K.begin(), K.end());
-  }
+  // As stopperFollowsThreadState(), with what the stopper's file tests.
+  std::set<HandleKey> Written = placesThreadWrites(M, Fn);
   for (const SiblingUse *S : Sibling) {
     bool PinnedHere = llvm::any_of(M.usesOf(S->Key), [](const HandleUse *U) {
       return U->Op == HandleOp::GetRef;
