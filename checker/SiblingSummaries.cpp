@@ -11,7 +11,7 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include <atomic>
-#include "llvm/Support/xxhash.h"
+#include "llvm/Support/MD5.h"
 
 namespace clang::tidy::kthread {
 
@@ -124,7 +124,10 @@ std::string summaryPathFor(llvm::StringRef Dir, llvm::StringRef SourceFile) {
   llvm::sys::path::append(
       Out,
       llvm::sys::path::filename(Parent).str() + "-" +
-          llvm::utohexstr(llvm::xxHash64(Parent), /*LowerCase=*/true),
+          llvm::MD5::hash(llvm::arrayRefFromStringRef(Parent))
+              .digest()
+              .substr(0, 16)
+              .str(),
       llvm::sys::path::filename(SourceFile).str() + ".json");
   return std::string(Out);
 }
