@@ -155,6 +155,24 @@ const Expr *branchCondition(const CFGBlock &B) {
   return dyn_cast_or_null<Expr>(B.getTerminatorCondition());
 }
 
+bool isCurrentTask(const Expr *E, const ASTContext &Ctx) {
+  const Expr *V = E->IgnoreParenCasts();
+  if (const auto *C = dyn_cast<CallExpr>(V))
+    if (effectsOf(calleeName(C)).has(effect::CurrentTask))
+      return true;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(V))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->hasGlobalStorage() && VD->getName() == "current")
+        return true;
+  // The whole expression is written `current`, whatever the macro expands
+  // to (not `current->parent`, which only begins with it).
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (!E->getBeginLoc().isMacroID())
+    return false;
+  CharSourceRange Written = SM.getExpansionRange(E->getSourceRange());
+  return Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).trim() == "current";
+}
+
 bool isKernelApi(const FunctionDecl *FD, const SourceManager &SM) {
   const FunctionDecl *First = FD->getFirstDecl();
   SourceLocation Loc = SM.getSpellingLoc(First->getLocation());

@@ -116,6 +116,12 @@ inline bool workerCreationSleeps(const ASTContext &Ctx) {
   return headersDeclare(Ctx, ApiFeature::WorkerCreationSleeps);
 }
 
+/// The running task, in each architecture's spelling of `current`: a call
+/// of get_current() (x86, arm64, powerpc64, riscv), a macro `current` over
+/// a field (s390's lowcore), or a global register variable `current`
+/// (32-bit powerpc).
+bool isCurrentTask(const Expr *E, const ASTContext &Ctx);
+
 /// Strips parentheses, casts, `&` on functions, and statement expressions
 /// down to the value they yield (`({ ...; __k; })` yields `__k`).
 const Expr *stripValue(const Expr *E);

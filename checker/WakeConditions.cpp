@@ -70,9 +70,8 @@ wakeConditions(const KthreadModel &M, const FunctionDecl *ThreadFn,
     Own.TraverseStmt(F->getBody());
     for (const auto &[At, P] : Own.Writes)
       if (const auto *BO = dyn_cast<BinaryOperator>(At))
-        if (const auto *C = dyn_cast<CallExpr>(BO->getRHS()->IgnoreParenCasts()))
-          if (effectsOf(calleeName(C)).has(effect::CurrentTask))
-            Handles.insert(HandleKey::of(P));
+        if (isCurrentTask(BO->getRHS(), M.context()))
+          Handles.insert(HandleKey::of(P));
   }
   if (Handles.empty() && Queues.empty())
     return Out;

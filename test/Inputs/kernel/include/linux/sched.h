@@ -16,6 +16,7 @@ struct task_struct {
 	int pid;
 	atomic_t usage;
 	char comm[TASK_COMM_LEN];
+	struct task_struct *real_parent;
 };
 struct task_struct *get_current(void);
 #define current get_current()
