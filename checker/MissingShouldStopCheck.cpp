@@ -209,7 +209,9 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
     // A wait is judged only where a stop is seen whole: what ends it may
     // be signalled in a file of the driver that names no kthread API, of
     // which no summary is written.
-    for (const BlindWait &W : T.Here.empty() ? std::vector<BlindWait>() : F.Waits) {
+    if (T.Here.empty())
+      continue;
+    for (const BlindWait &W : F.Waits) {
       if (waitEndsOtherwise(M, W, T.Fn, T.Here, T.Sibling, InterruptibleHangs,
                             Signals) ||
           !Reported.insert(W.Loc).second)
