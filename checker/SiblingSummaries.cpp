@@ -5,7 +5,6 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
@@ -216,7 +215,8 @@ llvm::Error writeTranslationUnitSummary(const KthreadModel &M,
                                    EC.message().c_str());
   llvm::json::Value V = translationUnitSummary(M);
   return llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
-    OS << llvm::formatv("{0:2}", V) << "\n";
+    llvm::json::OStream(OS, /*IndentSize=*/2).value(V);
+    OS << "\n";
     return llvm::Error::success();
   });
 }
