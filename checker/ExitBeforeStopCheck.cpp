@@ -208,21 +208,9 @@ void ExitBeforeStopCheck::reportExit(const KthreadModel &M, SourceLocation Exit,
 void ExitBeforeStopCheck::checkModel(const KthreadModel &M) {
   const SourceManager &SM = M.context().getSourceManager();
   const StopConditions &SC = M.facet<StopConditions>();
-  // Each thread function with its stops, here and in the sibling files.
-  std::vector<std::pair<const FunctionDecl *, std::vector<UnpinnedStop>>> Threads;
-  SiblingStoppedThreads Sibling = siblingStoppedThreadFunctions(M);
-  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M)) {
-    auto It = llvm::find_if(Sibling, [&](const auto &P) { return P.first == Fn; });
-    std::vector<const SiblingUse *> There;
-    if (It != Sibling.end())
-      There = std::move(It->second);
-    Threads.emplace_back(Fn, unpinnedStops(M, Fn, Stops, There));
-  }
-  for (const auto &[Fn, Stops] : Sibling)
-    if (!Stops.empty()) // Not taken by the loop above: stopped only there.
-      Threads.emplace_back(Fn, unpinnedStops(M, Fn, {}, Stops));
-
-  for (const auto &[Fn, Unpinned] : Threads) {
+  for (const ThreadStops &T : threadStops(M)) {
+    const FunctionDecl *Fn = T.Fn;
+    std::vector<UnpinnedStop> Unpinned = unpinnedStops(M, Fn, T.Here, T.Sibling);
     const CFG *G = Fn->hasBody() ? M.cfgOf(Fn) : nullptr;
     if (Unpinned.empty() || !G)
       continue;

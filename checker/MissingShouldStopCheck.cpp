@@ -176,25 +176,7 @@ void MissingShouldStopCheck::checkModel(const KthreadModel &M) {
   bool InterruptibleHangs = interruptibleWaitsHang();
   std::optional<std::map<HandleKey, std::vector<const FunctionDecl *>>> Signals;
   std::set<SourceLocation> Reported;
-  // Each stopped thread function, with its stops here and in the other
-  // files of the driver.
-  struct Stopped {
-    const FunctionDecl *Fn;
-    std::vector<const HandleUse *> Here;
-    std::vector<const SiblingUse *> Sibling;
-  };
-  std::vector<Stopped> Threads;
-  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M))
-    Threads.push_back({Fn, Stops, {}});
-  for (auto &[Fn, Stops] : siblingStoppedThreadFunctions(M)) {
-    auto It = llvm::find_if(Threads, [&, Fn = Fn](const Stopped &S) {
-      return S.Fn == Fn;
-    });
-    if (It == Threads.end())
-      It = Threads.insert(Threads.end(), {Fn, {}, {}});
-    It->Sibling = std::move(Stops);
-  }
-  for (const Stopped &T : Threads) {
+  for (const ThreadStops &T : threadStops(M)) {
     if (!T.Fn->hasBody())
       continue;
     StopSite First{T.Here.empty() ? nullptr : T.Here.front(),

@@ -679,8 +679,10 @@ const StoppedThreads &ThreadFactsFacet::stopped() const {
   return *Stopped;
 }
 
-SiblingStoppedThreads siblingStoppedThreadFunctions(const KthreadModel &M) {
-  SiblingStoppedThreads R;
+std::vector<ThreadStops> threadStops(const KthreadModel &M) {
+  std::vector<ThreadStops> R;
+  for (const auto &[Fn, Stops] : stoppedThreadFunctions(M))
+    R.push_back({Fn, Stops, {}});
   const SiblingSummaries &Siblings = M.facet<SiblingSummaries>();
   if (Siblings.empty())
     return R;
@@ -693,11 +695,11 @@ SiblingStoppedThreads siblingStoppedThreadFunctions(const KthreadModel &M) {
         if (!isStopOp(U.Op))
           continue;
         for (const FunctionDecl *Fn : TC.ThreadFns) {
-          auto It = llvm::find_if(R, [&](const auto &P) { return P.first == Fn; });
+          auto It = llvm::find_if(R, [&](const ThreadStops &T) { return T.Fn == Fn; });
           if (It == R.end())
-            It = R.insert(R.end(), {Fn, {}});
-          if (!llvm::is_contained(It->second, &U))
-            It->second.push_back(&U);
+            It = R.insert(R.end(), {Fn, {}, {}});
+          if (!llvm::is_contained(It->Sibling, &U))
+            It->Sibling.push_back(&U);
         }
       }
   }

@@ -146,12 +146,15 @@ inline const StoppedThreads &stoppedThreadFunctions(const KthreadModel &M) {
 }
 
 struct SiblingUse;
-/// Every thread function of this file whose handle a creation here keeps in
-/// a field or global that another file of the driver stops (its summary,
-/// SiblingSummaries), with those stops.
-using SiblingStoppedThreads =
-    std::vector<std::pair<const FunctionDecl *, std::vector<const SiblingUse *>>>;
-SiblingStoppedThreads siblingStoppedThreadFunctions(const KthreadModel &M);
+/// A thread function with every stop of its thread: the stop sites here
+/// (stoppedThreadFunctions()), and those of the other files of the driver
+/// (SiblingSummaries) on the fields and globals its creations keep it in.
+struct ThreadStops {
+  const FunctionDecl *Fn;
+  std::vector<const HandleUse *> Here;
+  std::vector<const SiblingUse *> Sibling;
+};
+std::vector<ThreadStops> threadStops(const KthreadModel &M);
 
 /// Locks (by object) held on some path when \p At is evaluated in \p FD.
 std::vector<const SignalSite *>

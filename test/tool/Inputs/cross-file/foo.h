@@ -1,5 +1,10 @@
 /* A driver in three files: foo_core.c creates the threads, foo_ctl.c wakes
- * and stops them, foo_irq.c signals what one of them waits for. */
+ * and stops them, foo_irq.c signals what one of them waits for. The shapes
+ * are 6.12's: the silent ones as bcache (super.c stops what writeback.c
+ * creates, looping until kthread_should_stop()), bcachefs (move.c wakes the
+ * queue movinggc.c's thread waits on) and a get_task_struct() pin before a
+ * stop elsewhere; the found ones as vchiq (recycle_func() returns before
+ * any stop test, vchiq_remove() in another file stops it unpinned). */
 #include <linux/kernel.h>
 #include <linux/completion.h>
 
